@@ -1,0 +1,31 @@
+"""Multilayer perceptrons for flattened images (chapters 1-3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+
+
+def mlp(input_shape: Sequence[int] = (28, 28), hidden: Sequence[int] = (300, 100),
+        outputs: int = 10, activation: str = "leaky_relu",
+        kernel_initializer: str | keras.initializers.Initializer = "he_normal",
+        name: str = "mlp") -> keras.Model:
+    """Flatten -> Dense(h) + activation for each ``h`` in ``hidden`` -> Dense softmax.
+
+    The activation is a separate layer (as in the source) so that the hidden layers can be
+    inspected and frozen one by one. Layers are named ``hidden_1``, ``act_1``, ... ``output``.
+    """
+    if outputs < 2:
+        raise ValueError(f"outputs must be at least 2 for a softmax classifier, got {outputs}.")
+    layers: list[keras.layers.Layer] = [keras.Input(tuple(input_shape), name="image"),
+                                        keras.layers.Flatten(name="flatten")]
+    for i, units in enumerate(hidden, start=1):
+        layers.append(keras.layers.Dense(units, kernel_initializer=kernel_initializer,
+                                         name=f"hidden_{i}"))
+        if activation == "leaky_relu":
+            layers.append(keras.layers.LeakyReLU(name=f"act_{i}"))
+        else:
+            layers.append(keras.layers.Activation(activation, name=f"act_{i}"))
+    layers.append(keras.layers.Dense(outputs, activation="softmax", name="output"))
+    return keras.Sequential(layers, name=name)

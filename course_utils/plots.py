@@ -1,0 +1,215 @@
+"""Figures used across chapters: learning curves, image grids, predictions, filters.
+
+Every function returns the matplotlib ``Figure`` it drew, with a title and axis labels, so a
+notebook can write ``fig = plots.history_curves(...)`` (assigning keeps the repr out of the
+stored outputs) and the book shows the figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+RIGHT, WRONG = "tab:green", "tab:red"
+
+
+def _as_history(h: Any) -> Mapping[str, Sequence[float]]:
+    """Accept a Keras ``History``, a :class:`~course_utils.training.FitResult` or a dict."""
+    if hasattr(h, "history"):
+        h = h.history
+    return h
+
+
+def history_curves(histories: Mapping[str, Any], metrics: Sequence[str] = ("loss", "accuracy"),
+                   title: str = "Learning curves", validation: bool = True) -> plt.Figure:
+    """One panel per metric; one colour per run; training solid, validation dashed."""
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, metric in zip(axes[0], metrics):
+        for i, (name, h) in enumerate(histories.items()):
+            hist = _as_history(h)
+            colour = colours[i % len(colours)]
+            if metric in hist:
+                epochs = np.arange(1, len(hist[metric]) + 1)
+                ax.plot(epochs, hist[metric], color=colour, label=f"{name} (train)")
+            if validation and f"val_{metric}" in hist:
+                epochs = np.arange(1, len(hist[f"val_{metric}"]) + 1)
+                ax.plot(epochs, hist[f"val_{metric}"], color=colour, linestyle="--",
+                        label=f"{name} (validation)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(metric)
+        ax.grid(alpha=0.3)
+    axes[0][-1].legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _show(ax: plt.Axes, image: np.ndarray) -> None:
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.dtype != np.uint8 and image.max() > 1.0:
+        image = image / 255.0
+    ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def image_grid(images: np.ndarray, labels: Sequence[int] | None = None,
+               class_names: Sequence[str] | None = None, cols: int = 8,
+               title: str = "Sample images") -> plt.Figure:
+    """A grid of images with their class names as captions."""
+    n = len(images)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(1.4 * cols, 1.55 * rows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= n:
+            ax.axis("off")
+            continue
+        _show(ax, images[i])
+        if labels is not None:
+            label = labels[i]
+            ax.set_title(class_names[label] if class_names is not None else str(label), fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def prediction_grid(images: np.ndarray, y_true: Sequence[int], y_pred: Sequence[int],
+                    class_names: Sequence[str], cols: int = 8,
+                    title: str = "Predictions (green right, red wrong)") -> plt.Figure:
+    """Images captioned ``prediction (true)``, green when right and red when wrong."""
+    n = len(images)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(1.5 * cols, 1.7 * rows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= n:
+            ax.axis("off")
+            continue
+        _show(ax, images[i])
+        ok = int(y_true[i]) == int(y_pred[i])
+        ax.set_title(f"{class_names[int(y_pred[i])]}\n({class_names[int(y_true[i])]})",
+                     fontsize=7, color=RIGHT if ok else WRONG)
+    correct = int(np.sum(np.asarray(y_true[:n]) == np.asarray(y_pred[:n])))
+    fig.suptitle(f"{title}: {correct} of {n} right")
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], class_names: Sequence[str],
+                     title: str = "Confusion matrix") -> plt.Figure:
+    """Counts of true (rows) vs predicted (columns) classes, annotated."""
+    k = len(class_names)
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (np.asarray(y_true, int), np.asarray(y_pred, int)), 1)
+    fig, ax = plt.subplots(figsize=(0.55 * k + 2.5, 0.55 * k + 2))
+    im = ax.imshow(counts, cmap="Blues")
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=7,
+                    color="white" if counts[i, j] > counts.max() / 2 else "black")
+    ax.set_xticks(range(k), class_names, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(k), class_names, fontsize=8)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title)
+    fig.colorbar(im, ax=ax, fraction=0.046)
+    fig.tight_layout()
+    return fig
+
+
+def channels(image: np.ndarray, names: Sequence[str] = ("red", "green", "blue"),
+             title: str = "An RGB image is three matrices") -> plt.Figure:
+    """The image and each of its channels side by side, each channel in its own colour map."""
+    cmaps = ("Reds", "Greens", "Blues")
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
+    _show(axes[0], image)
+    axes[0].set_title("image")
+    for c, ax in enumerate(axes[1:]):
+        im = ax.imshow(image[..., c], cmap=cmaps[c], vmin=0, vmax=255)
+        ax.set_title(f"{names[c]} channel")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        fig.colorbar(im, ax=ax, fraction=0.046)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def filters(kernels: np.ndarray, title: str = "First-layer filters", cols: int = 8) -> plt.Figure:
+    """Conv kernels of shape ``(kh, kw, in, out)``: RGB when ``in == 3``, else channel 0."""
+    k = np.asarray(kernels)
+    n = k.shape[-1]
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols, 1.3 * rows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.axis("off")
+            continue
+        w = k[..., i]
+        if w.shape[-1] == 3:
+            w = (w - w.min()) / (np.ptp(w) + 1e-8)
+            ax.imshow(w)
+        else:
+            ax.imshow(w[..., 0], cmap="gray")
+        ax.set_title(str(i), fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def feature_maps(maps: np.ndarray, title: str = "Feature maps", cols: int = 8,
+                 max_maps: int = 32) -> plt.Figure:
+    """Channels of one activation tensor ``(h, w, c)`` as grey images."""
+    maps = np.asarray(maps)
+    n = min(maps.shape[-1], max_maps)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.4 * rows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.axis("off")
+            continue
+        ax.imshow(maps[..., i], cmap="viridis")
+        ax.set_title(str(i), fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def bar_comparison(values: Mapping[str, float], ylabel: str, title: str) -> plt.Figure:
+    """A labelled bar chart of one number per run."""
+    fig, ax = plt.subplots(figsize=(1.6 * len(values) + 2, 3.4))
+    bars = ax.bar(list(values), list(values.values()), color="tab:blue")
+    ax.bar_label(bars, fmt="%.3g", fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def metric_vs_size(table: Any, xlabel: str, ylabel: str, title: str,
+                   logx: bool = True) -> plt.Figure:
+    """One line per column of ``table`` (a DataFrame indexed by a size), with markers."""
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    for column in table.columns:
+        ax.plot(table.index, table[column], marker="o", label=str(column))
+    if logx:
+        ax.set_xscale("log")
+        ax.set_xticks(list(table.index), [str(i) for i in table.index])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig

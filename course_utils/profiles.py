@@ -1,0 +1,107 @@
+"""Run sizes for every chapter: the one source of truth.
+
+Each chapter has three profiles:
+
+* ``smoke`` - seconds; used by the tests to prove the notebook runs end to end;
+* ``book``  - the default; CPU-feasible and offline; produces the outputs stored in the book;
+* ``full``  - the source's scale (real data, bigger images, more epochs) for Colab or a GPU.
+
+A notebook's ``parameters`` cell sets ``PROFILE = "book"``; the next cell calls
+:func:`resolve` and shows the settings as a table. Any setting can be overridden by keyword.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+PROFILE_NAMES: tuple[str, ...] = ("smoke", "book", "full")
+
+# Settings shared by all profiles of a chapter come first; each profile overrides some.
+_CHAPTERS: dict[str, dict[str, Any]] = {
+    "01": {
+        "title": "Transfer learning",
+        "notebook": "01_transfer_learning.ipynb",
+        "common": {"seed": 42, "learning_rate": 1e-3, "momentum": 0.9, "task_optimizer": "adam",
+                   "task_learning_rate": 3e-3, "batch_size": 32, "hidden": (300, 100)},
+        "smoke": {
+            "pretrain_size": 600, "task_train_size": 50, "val_size": 200, "test_size": 200,
+            "pretrain_epochs": 2, "task_epochs": 3, "finetune_epochs": 2, "speed_epochs": 2,
+            "sweep_sizes": (20, 40),
+        },
+        "book": {
+            "pretrain_size": 3000, "task_train_size": 50, "val_size": 500, "test_size": 1000,
+            "pretrain_epochs": 40, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
+            "sweep_sizes": (25, 50, 100, 200, 400),
+        },
+        "full": {
+            "pretrain_size": 50000, "task_train_size": 50, "val_size": 5000, "test_size": 10000,
+            "momentum": 0.0,
+            "pretrain_epochs": 10, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
+            "sweep_sizes": (25, 50, 100, 200, 400, 1000),
+        },
+    },
+}
+
+
+def chapters() -> tuple[str, ...]:
+    """The chapter ids that have profiles, e.g. ``("01", "02")``."""
+    return tuple(sorted(_CHAPTERS))
+
+
+def normalize_chapter(chapter: str | int) -> str:
+    """Accept ``1``, ``"1"``, ``"01"`` or ``"01_transfer_learning"`` and return ``"01"``."""
+    text = str(chapter).strip()
+    head = text.split("_", 1)[0]
+    if head.isdigit():
+        text = f"{int(head):02d}"
+    if text not in _CHAPTERS:
+        valid = ", ".join(f"{c} ({_CHAPTERS[c]['title']})" for c in chapters())
+        raise ValueError(f"Unknown chapter {chapter!r}. Valid chapters: {valid}.")
+    return text
+
+
+def check_profile(profile: str) -> str:
+    """Return ``profile`` if it is valid, otherwise raise an error that lists the valid ones."""
+    if profile not in PROFILE_NAMES:
+        raise ValueError(
+            f"Unknown profile {profile!r}. Valid profiles: {', '.join(PROFILE_NAMES)} "
+            "(smoke = seconds for tests, book = the default, full = the source's scale)."
+        )
+    return profile
+
+
+def notebook_name(chapter: str | int) -> str:
+    """File name of the chapter's notebook inside ``notebooks/``."""
+    return _CHAPTERS[normalize_chapter(chapter)]["notebook"]
+
+
+def resolve(chapter: str | int, profile: str = "book", **overrides: Any) -> Mapping[str, Any]:
+    """The settings of ``chapter`` under ``profile``, with ``overrides`` applied.
+
+    An override of a setting the chapter does not have is an error (a typo would otherwise
+    be silently ignored).
+    """
+    key = normalize_chapter(chapter)
+    check_profile(profile)
+    spec = _CHAPTERS[key]
+    settings: dict[str, Any] = {"chapter": key, "profile": profile}
+    settings.update(spec["common"])
+    settings.update(spec[profile])
+    unknown = sorted(set(overrides) - set(settings))
+    if unknown:
+        raise ValueError(
+            f"Unknown setting(s) {', '.join(unknown)} for chapter {key}. "
+            f"Valid settings: {', '.join(sorted(settings))}."
+        )
+    settings.update(overrides)
+    return MappingProxyType(settings)
+
+
+def as_table(settings: Mapping[str, Any]) -> Any:
+    """The settings as a two-column pandas DataFrame, for display under the parameters cell."""
+    import pandas as pd
+
+    rows = [(k, repr(v) if isinstance(v, str) else str(v)) for k, v in settings.items()]
+    return pd.DataFrame(rows, columns=["setting", "value"]).set_index("setting")

@@ -1,0 +1,204 @@
+"""Training helpers: timed fits, comparison tables and recorded metrics.
+
+Metrics a chapter records (accuracies, seconds, data provenance) go to a JSON file when the
+environment variable ``COURSE_METRICS_DIR`` is set (papermill runs, nbval in CI, ``make
+refresh``). Tests read those files and assert the chapter's lessons with tolerances, and the
+book's execution report is generated from them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+METRICS_ENV = "COURSE_METRICS_DIR"
+
+
+@dataclass
+class FitResult:
+    """A Keras ``History`` plus the wall time the fit took."""
+
+    history: dict[str, list[float]]
+    seconds: float
+    epochs: int
+    epoch_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        """Steady-state time per epoch: the median epoch after the first (which also pays for
+        tracing the graph), or the only epoch when there is one."""
+        steady = sorted(self.epoch_seconds[1:]) or self.epoch_seconds
+        if not steady:
+            return self.seconds / max(self.epochs, 1)
+        return float(steady[len(steady) // 2])
+
+    def last(self, metric: str) -> float:
+        """The final value of ``metric`` (e.g. ``"val_accuracy"``)."""
+        if metric not in self.history:
+            raise KeyError(f"No metric {metric!r}; recorded: {', '.join(self.history)}.")
+        return float(self.history[metric][-1])
+
+    def describe(self, label: str = "fit") -> str:
+        """One line: epochs, seconds and the final metrics, e.g. for a training cell's output."""
+        finals = ", ".join(f"{k} {v[-1]:.4f}" for k, v in self.history.items())
+        return f"{label}: {self.epochs} epochs in {self.seconds:.1f} s ({finals})"
+
+    def best(self, metric: str) -> float:
+        """The best value of ``metric`` over the epochs (max, or min for losses)."""
+        values = self.history[metric]
+        return float(min(values) if "loss" in metric else max(values))
+
+
+def compile_classifier(model: Any, learning_rate: float = 1e-3, optimizer: str = "sgd",
+                       momentum: float = 0.0) -> Any:
+    """Compile for integer labels with accuracy. ``optimizer`` is ``"sgd"`` or ``"adam"``.
+
+    (Keras 3 spells the step size ``learning_rate``; the old ``lr=`` is rejected.)
+    """
+    import keras
+
+    if optimizer == "sgd":
+        opt = keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
+    elif optimizer == "adam":
+        opt = keras.optimizers.Adam(learning_rate=learning_rate)
+    else:
+        raise ValueError(f"Unknown optimizer {optimizer!r}; use 'sgd' or 'adam'.")
+    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def timed_fit(model: Any, *args: Any, verbose: int = 0, **kwargs: Any) -> FitResult:
+    """``model.fit(*args, **kwargs)`` that also measures the wall time.
+
+    ``verbose`` defaults to 0 (the notebooks show a table or plot instead of a log); Keras'
+    ``verbose=1`` progress bar is refused because its bytes vary with speed.
+    """
+    if verbose not in (0, 2):
+        raise ValueError("Use verbose=0 (quiet) or verbose=2 (one line per epoch); "
+                         "verbose=1 writes progress bars that change run to run.")
+    import keras
+
+    epoch_seconds: list[float] = []
+
+    class _EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self._t = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            epoch_seconds.append(time.perf_counter() - self._t)
+
+    callbacks = list(kwargs.pop("callbacks", None) or []) + [_EpochTimer()]
+    start = time.perf_counter()
+    history = model.fit(*args, verbose=verbose, callbacks=callbacks, **kwargs)
+    seconds = time.perf_counter() - start
+    hist = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    return FitResult(hist, seconds, len(epoch_seconds), epoch_seconds)
+
+
+@dataclass
+class Timer:
+    """``with Timer() as t: ...`` then ``t.seconds``."""
+
+    seconds: float = 0.0
+    _start: float = field(default=0.0, repr=False)
+
+    def __enter__(self) -> Timer:
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self._start
+
+
+def comparison_table(rows: Mapping[str, Mapping[str, Any]], index_name: str = "run") -> Any:
+    """A pandas DataFrame with one row per run; floats rounded for display."""
+    import pandas as pd
+
+    table = pd.DataFrame.from_dict({k: dict(v) for k, v in rows.items()}, orient="index")
+    table.index.name = index_name
+    return table.round(4)
+
+
+def result_row(model: Any, fit: FitResult, x_test: Any, y_test: Any) -> dict[str, Any]:
+    """One row of a comparison table: trainable parameters, epochs, seconds, final
+    validation accuracy and accuracy on the held-out test set."""
+    from course_utils.models import count_params
+
+    _, test_acc = model.evaluate(x_test, y_test, verbose=0)
+    row: dict[str, Any] = {"trainable params": count_params(model, trainable=True),
+                           "epochs": fit.epochs, "seconds": round(fit.seconds, 2)}
+    if "val_accuracy" in fit.history:
+        row["val accuracy"] = fit.last("val_accuracy")
+    row["test accuracy"] = float(test_acc)
+    return row
+
+
+# --- recorded metrics --------------------------------------------------------------------
+
+class MetricsRecorder:
+    """Collects a chapter's key numbers and writes them as JSON for tests and reports."""
+
+    def __init__(self, chapter: str, profile: str) -> None:
+        self.chapter = chapter
+        self.profile = profile
+        self.values: dict[str, Any] = {}
+        self.data: dict[str, Any] = {}
+        self._start = time.perf_counter()
+
+    def record(self, **values: Any) -> None:
+        """Record named numbers (floats, ints, bools or short strings) and save."""
+        for key, value in values.items():
+            if hasattr(value, "item"):  # NumPy / TF scalars
+                value = value.item()
+            if not isinstance(value, (int, float, bool, str)):
+                raise TypeError(f"metric {key!r} must be a number, bool or string, "
+                                f"got {type(value).__name__}.")
+            self.values[key] = value
+        self.save()
+
+    def record_data(self, provenance: Any) -> None:
+        """Record the provenance of a dataset the chapter used."""
+        self.data[provenance.name] = provenance.as_dict()
+        self.save()
+
+    def as_dict(self) -> dict[str, Any]:
+        from course_utils import runtime
+
+        info = runtime.current()
+        env: dict[str, Any] = {}
+        if info is not None:
+            env = {"python": platform.python_version(), "tensorflow": info.tensorflow,
+                   "keras": info.keras, "device": info.device, "colab": info.on_colab,
+                   "offline": info.offline}
+        return {"chapter": self.chapter, "profile": self.profile, "metrics": self.values,
+                "data": self.data, "environment": env,
+                "elapsed_seconds": round(time.perf_counter() - self._start, 2)}
+
+    def path(self) -> Path | None:
+        """Where the metrics are written, or ``None`` when ``COURSE_METRICS_DIR`` is unset."""
+        directory = os.environ.get(METRICS_ENV)
+        return Path(directory) / f"{self.chapter}.json" if directory else None
+
+    def save(self) -> None:
+        target = self.path()
+        if target is None:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(self.as_dict(), indent=2, sort_keys=True) + "\n")
+        tmp.replace(target)
+
+
+def load_metrics(path: Path) -> dict[str, Any]:
+    """Read a metrics JSON written by :class:`MetricsRecorder`."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No metrics at {path}: run the chapter first "
+                                "(make run CHAPTER=NN or make refresh).")
+    return json.loads(path.read_text())
