@@ -468,7 +468,8 @@ def image_folder_splits(root: Path, image_size: int, batch_size: int, seed: int,
     for split in SPLITS:
         if not (root / split).is_dir():
             raise DatasetError(f"{root / split} is missing; expected train/val/test class folders.")
-    check_images(root)
+    for split in SPLITS:
+        check_images(root / split)
     names = sorted(p.name for p in (root / "train").iterdir() if p.is_dir())
     counts = {s: sum(1 for _ in (root / s).rglob("*.*")) for s in SPLITS}
     _announce(provenance, verbose)

@@ -56,10 +56,9 @@ def is_offline() -> bool:
 @contextlib.contextmanager
 def _stderr_silenced() -> Iterator[None]:
     """Swallow the process-level stderr (file descriptor 2), e.g. C++ log lines printed at import."""
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # e.g. a notebook stream without a real fd
-        fd = 2
+    # Always the process's fd 2: in Jupyter, sys.stderr.fileno() is a copy of the original
+    # stream, while the kernel forwards whatever reaches fd 2 into the notebook.
+    fd = 2
     saved = os.dup(fd)
     try:
         with open(os.devnull, "w") as devnull:
@@ -119,24 +118,25 @@ def setup(seed: int = 42, *, deterministic: bool = True, verbose: bool = True) -
     global _INFO
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
-    tf = import_tensorflow()
-    import keras
-
-    seed_everything(seed)
-    if deterministic:
-        with _stderr_silenced():
-            tf.config.experimental.enable_op_determinism()
+    # Everything that may load TensorFlow's native libraries runs with fd 2 silenced: they
+    # print "oneDNN custom operations are on" and CUDA probes straight to the process stderr.
     with _stderr_silenced():
+        tf = import_tensorflow()
+        import keras
+
+        seed_everything(seed)
+        if deterministic:
+            tf.config.experimental.enable_op_determinism()
         gpus = len(tf.config.list_physical_devices("GPU"))
-    info = RuntimeInfo(
-        seed=seed,
-        on_colab=is_colab(),
-        offline=is_offline(),
-        gpus=gpus,
-        strategy=pick_strategy(gpus),
-        tensorflow=tf.__version__,
-        keras=keras.__version__,
-    )
+        info = RuntimeInfo(
+            seed=seed,
+            on_colab=is_colab(),
+            offline=is_offline(),
+            gpus=gpus,
+            strategy=pick_strategy(gpus),
+            tensorflow=tf.__version__,
+            keras=keras.__version__,
+        )
     _INFO = info
     if verbose:
         print(info.describe())

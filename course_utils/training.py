@@ -148,6 +148,7 @@ class MetricsRecorder:
         self.chapter = chapter
         self.profile = profile
         self.values: dict[str, Any] = {}
+        self.timings: dict[str, float] = {}
         self.data: dict[str, Any] = {}
         self._start = time.perf_counter()
 
@@ -160,6 +161,13 @@ class MetricsRecorder:
                 raise TypeError(f"metric {key!r} must be a number, bool or string, "
                                 f"got {type(value).__name__}.")
             self.values[key] = value
+        self.save()
+
+    def record_timing(self, **seconds_or_ratios: float) -> None:
+        """Record measured times or speed ratios, kept apart from the metrics because they vary
+        from run to run (the determinism test compares metrics exactly, never timings)."""
+        for key, value in seconds_or_ratios.items():
+            self.timings[key] = round(float(value), 4)
         self.save()
 
     def record_data(self, provenance: Any) -> None:
@@ -177,7 +185,7 @@ class MetricsRecorder:
                    "keras": info.keras, "device": info.device, "colab": info.on_colab,
                    "offline": info.offline}
         return {"chapter": self.chapter, "profile": self.profile, "metrics": self.values,
-                "data": self.data, "environment": env,
+                "timings": self.timings, "data": self.data, "environment": env,
                 "elapsed_seconds": round(time.perf_counter() - self._start, 2)}
 
     def path(self) -> Path | None:
