@@ -196,3 +196,79 @@ register(Exercise(
            "The features were computed once by the frozen body, before training."),
     solution='answer = "c"',
 ))
+
+
+# === Chapter 2: weight initialization ====================================================
+
+register(Exercise(
+    id="02.he_std",
+    task="What standard deviation does He initialization give the weights of a layer with "
+         "fan_in 256 (e.g. the 256 -> 128 layer)?",
+    checker=expect_number((2 / 256) ** 0.5, rel_tol=0.01, known_mistakes={
+        2 / 256: "that is the variance 2/fan_in; the standard deviation is its square root.",
+        (1 / 256) ** 0.5: "that is LeCun's sqrt(1/fan_in); He doubles the variance for ReLU.",
+        (2 / 384) ** 0.5: "that is Glorot's sqrt(2/(fan_in + fan_out)); He uses fan_in only.",
+        (6 / 256) ** 0.5: "that is the limit of He *uniform*, sqrt(6/fan_in), not the standard "
+                            "deviation.",
+    }),
+    hints=("He initialization sets Var(W) = 2 / fan_in.",
+           "The standard deviation is sqrt(2 / 256)."),
+    solution="answer = (2 / 256) ** 0.5",
+))
+
+register(Exercise(
+    id="02.glorot_limit",
+    task="Glorot uniform draws W from U(-a, a). What is a for the first layer of the "
+         "784-256-128-10 network (fan_in 784, fan_out 256)?",
+    checker=expect_number((6 / 1040) ** 0.5, rel_tol=0.01, known_mistakes={
+        (2 / 1040) ** 0.5: "that is the standard deviation; the limit of U(-a, a) is sqrt(3) "
+                             "times larger, because Var(U(-a, a)) = a**2 / 3.",
+        6 / 1040: "take the square root: a = sqrt(6 / (fan_in + fan_out)).",
+        (6 / 784) ** 0.5: "that is He uniform (fan_in only); Glorot averages fan_in and fan_out.",
+        (3 / 1040) ** 0.5: "the variance 2/(fan_in + fan_out) times 3 is 6/(fan_in + fan_out).",
+    }),
+    hints=("Glorot sets Var(W) = 2 / (fan_in + fan_out); a uniform U(-a, a) has variance a**2 / 3.",
+           "Solve a**2 / 3 = 2 / (784 + 256) for a."),
+    solution="answer = (6 / (784 + 256)) ** 0.5",
+))
+
+register(Exercise(
+    id="02.zeros_why",
+    task="Why does the ReLU network initialized with zeros stay at chance? (a) its gradients "
+         "explode; (b) every hidden unit outputs ReLU(0) = 0 and ReLU's gradient at 0 is 0, so "
+         "only the output biases ever change; (c) the learning rate is too small; (d) the units "
+         "are identical, but they still learn, as one unit.",
+    checker=expect_choice("b", {
+        "a": "no gradient grows here: every weight gradient is exactly zero (see the table of "
+             "per-layer statistics).",
+        "b": "with all weights zero every hidden activation is 0, no gradient reaches a weight, "
+             "and the output biases can only learn the class frequencies: chance accuracy.",
+        "c": "no learning rate helps: a zero gradient times any step size is zero.",
+        "d": "that is what happens with a *non-zero* constant, or with zeros and tanh: units "
+             "stay copies of each other. With zeros and ReLU it is worse: nothing learns at all.",
+    }),
+    hints=("Compute the hidden activations of the first layer when W = 0 and b = 0.",
+           "The gradient of a hidden weight is (input) x (gradient arriving at its unit); what "
+           "is the gradient of ReLU at 0, and what are the inputs of the second layer?"),
+    solution='answer = "b"',
+))
+
+register(Exercise(
+    id="02.small_normal_ratio",
+    task="In the 10-layer tanh network with 100 units per layer and weights drawn from "
+         "N(0, 0.01**2), by what factor does the activation standard deviation shrink from one "
+         "hidden layer to the next?",
+    checker=expect_number(0.1, rel_tol=0.1, known_mistakes={
+        0.01: "that is the weight std alone; each unit sums 100 inputs, which multiplies the "
+              "std by sqrt(100).",
+        0.0001: "that is the factor on the *variance* without the fan_in; use std, and "
+                "Var(z) = fan_in * Var(W) * Var(x).",
+        1.0: "that would be the case for Var(W) = 1/fan_in (Glorot at equal fans); here the "
+             "weights are much smaller.",
+        0.5 ** 0.5 * 0.1: "tanh passes small values almost unchanged (tanh(z) ~ z near 0); "
+                              "halving the variance is what ReLU does.",
+    }),
+    hints=("Near 0, tanh(z) ~ z, so the layer is almost linear.",
+           "Var(z) = fan_in * Var(W) * Var(x) = 100 * 0.0001 * Var(x); take the square root."),
+    solution="answer = 0.01 * 100 ** 0.5",
+))

@@ -213,3 +213,35 @@ def metric_vs_size(table: Any, xlabel: str, ylabel: str, title: str,
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def activation_statistics(stats: Mapping[str, Any],
+                          columns: Sequence[str] = ("activation std", "gradient std"),
+                          title: str = "Signals per layer at initialization",
+                          logy: bool = True) -> plt.Figure:
+    """One panel per column of per-layer tables (e.g. from
+    :func:`course_utils.initialization.layer_statistics`), one line per run, layers in order
+    on the x axis. On a log scale a run whose values are exactly 0 cannot be drawn: its zeros
+    are left out and its legend entry says so."""
+    fig, axes = plt.subplots(1, len(columns), figsize=(5.5 * len(columns), 3.8), squeeze=False)
+    for ax, column in zip(axes[0], columns):
+        names: list[str] = []
+        for name, table in stats.items():
+            values = np.asarray(table[column], dtype=float)
+            names = [str(i) for i in table.index] if len(table.index) > len(names) else names
+            label = name
+            if logy and np.any(values <= 0):
+                label = f"{name} (zeros not drawn)"
+                values = np.where(values > 0, values, np.nan)
+            ax.plot(np.arange(1, len(values) + 1), values, marker="o", label=label)
+        ax.set_xticks(np.arange(1, len(names) + 1), names, rotation=45, ha="right", fontsize=8)
+        if logy:
+            ax.set_yscale("log")
+        ax.set_xlabel("layer")
+        ax.set_ylabel(f"{column}{' (log scale)' if logy else ''}")
+        ax.set_title(column)
+        ax.grid(alpha=0.3)
+    axes[0][-1].legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

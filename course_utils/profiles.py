@@ -28,12 +28,12 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "smoke": {
             "pretrain_size": 600, "task_train_size": 50, "val_size": 200, "test_size": 200,
             "pretrain_epochs": 2, "task_epochs": 3, "finetune_epochs": 2, "speed_epochs": 2,
-            "sweep_sizes": (20, 40),
+            "sweep_sizes": (20, 50),
         },
         "book": {
             "pretrain_size": 3000, "task_train_size": 50, "val_size": 500, "test_size": 1000,
             "pretrain_epochs": 40, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
-            "sweep_sizes": (25, 50, 100, 200, 400),
+            "sweep_sizes": (25, 50, 100, 200, 400),  # a disjoint pool of 400 task-B images
         },
         "full": {
             "pretrain_size": 50000, "task_train_size": 50, "val_size": 5000, "test_size": 10000,
@@ -41,6 +41,19 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
             "pretrain_epochs": 10, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
             "sweep_sizes": (25, 50, 100, 200, 400, 1000),
         },
+    },
+    "02": {
+        "title": "Weight initialization",
+        "notebook": "02_weight_initialization.ipynb",
+        "common": {"seed": 42, "learning_rate": 0.01, "batch_size": 32, "hidden": (256, 128),
+                   "initializers": ("zeros", "small_normal", "glorot_uniform", "he_normal"),
+                   "stats_batch": 256, "deep_depth": 10, "deep_units": 100},
+        "smoke": {"train_size": 600, "val_size": 200, "test_size": 200, "epochs": 2,
+                  "deep_epochs": 1},
+        "book": {"train_size": 3500, "val_size": 500, "test_size": 1000, "epochs": 20,
+                 "deep_epochs": 5},
+        "full": {"train_size": 54000, "val_size": 6000, "test_size": 10000, "epochs": 10,
+                 "deep_epochs": 5},
     },
 }
 

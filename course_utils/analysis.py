@@ -1,0 +1,172 @@
+"""Sizes computed from built models: per-layer parameters and multiply-adds, and the
+arithmetic of convolution output sizes and receptive fields.
+
+The chapters never type a table of parameters or operations: they build the network with
+:mod:`course_utils.models` and call :func:`layer_table`, so the numbers shown are the
+numbers of the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+def conv_output_size(n: int, kernel: int, stride: int = 1, padding: int | str = 0) -> int:
+    """Output length of a convolution or pooling along one axis.
+
+    ``padding`` is a number of pixels added on each side, ``"valid"`` (0) or ``"same"``
+    (output ``ceil(n / stride)``, as in Keras). Formula: ``floor((n + 2p - k) / s) + 1``.
+    """
+    if n < 1 or kernel < 1 or stride < 1:
+        raise ValueError(f"need n, kernel, stride >= 1; got n={n}, kernel={kernel}, stride={stride}.")
+    if padding == "same":
+        return -(-n // stride)
+    if padding == "valid":
+        padding = 0
+    if not isinstance(padding, int) or padding < 0:
+        raise ValueError(f"padding must be 'same', 'valid' or a non-negative int, got {padding!r}.")
+    if n + 2 * padding < kernel:
+        raise ValueError(f"kernel {kernel} is larger than the padded input {n + 2 * padding}.")
+    return (n + 2 * padding - kernel) // stride + 1
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """Receptive field ``size`` (pixels of the input seen by one output unit), ``jump``
+    (input pixels between neighbouring output units) after a stack of layers."""
+
+    size: int
+    jump: int
+
+
+def receptive_field(layers: Iterable[tuple[int, int]]) -> ReceptiveField:
+    """Receptive field of a stack of ``(kernel, stride)`` layers, first layer first.
+
+    Each layer grows the field by ``(kernel - 1) * jump`` and multiplies the jump by its
+    stride: two stacked 3x3 stride-1 convolutions see 5x5, three see 7x7.
+    """
+    size, jump = 1, 1
+    for kernel, stride in layers:
+        if kernel < 1 or stride < 1:
+            raise ValueError(f"kernel and stride must be >= 1, got {(kernel, stride)}.")
+        size += (kernel - 1) * jump
+        jump *= stride
+    return ReceptiveField(size, jump)
+
+
+def _shape(tensor_or_shape: Any) -> tuple:
+    shape = getattr(tensor_or_shape, "shape", tensor_or_shape)
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def _out_shape(layer: Any) -> tuple:
+    try:
+        out = layer.output
+    except (AttributeError, ValueError):
+        return ()
+    if isinstance(out, (list, tuple)):
+        return _shape(out[0])
+    return _shape(out)
+
+
+def _in_shape(layer: Any) -> tuple:
+    try:
+        inp = layer.input
+    except (AttributeError, ValueError):
+        return ()
+    if isinstance(inp, (list, tuple)):
+        return _shape(inp[0])
+    return _shape(inp)
+
+
+def layer_macs(layer: Any) -> int:
+    """Multiply-adds of one layer for one input example (0 for layers without weights
+    products: pooling, activations, normalisation, reshaping)."""
+    import keras
+
+    out = _out_shape(layer)
+    inp = _in_shape(layer)
+    spatial = int(np.prod([d for d in out[1:-1] if d is not None])) if len(out) > 2 else 1
+    if isinstance(layer, keras.layers.DepthwiseConv2D):
+        kh, kw = layer.kernel_size
+        return spatial * out[-1] * kh * kw
+    if isinstance(layer, keras.layers.SeparableConv2D):
+        kh, kw = layer.kernel_size
+        mid = inp[-1] * layer.depth_multiplier  # depthwise channels, then a 1x1 to out[-1]
+        return spatial * mid * kh * kw + spatial * mid * out[-1]
+    if isinstance(layer, keras.layers.Conv2D):
+        kh, kw = layer.kernel_size
+        return spatial * out[-1] * kh * kw * inp[-1] // layer.groups
+    if isinstance(layer, keras.layers.Dense):
+        lead = int(np.prod([d for d in inp[1:-1] if d is not None])) if len(inp) > 2 else 1
+        return lead * inp[-1] * layer.units
+    return 0
+
+
+def _flat_layers(model: Any) -> list[Any]:
+    """Layers in order, nested models expanded, input layers skipped."""
+    import keras
+
+    out = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            out.extend(_flat_layers(layer))
+        elif not isinstance(layer, keras.layers.InputLayer):
+            out.append(layer)
+    return out
+
+
+def layer_table(model: Any, group_by_prefix: str | None = None) -> Any:
+    """A DataFrame with one row per layer: type, output shape, parameters, multiply-adds.
+
+    With ``group_by_prefix="."`` layers named ``block.conv`` are summed into one row per
+    ``block`` (e.g. one row per Inception module). Totals are in ``table.attrs``.
+    """
+    import pandas as pd
+
+    rows = []
+    for layer in _flat_layers(model):
+        params = int(sum(np.prod(w.shape) for w in layer.weights))
+        rows.append({"layer": layer.name, "type": type(layer).__name__,
+                     "output shape": str(_out_shape(layer)[1:]).replace(",)", ")"),
+                     "params": params, "mult-adds": layer_macs(layer)})
+    table = pd.DataFrame(rows)
+    if group_by_prefix is not None and len(table):
+        table["block"] = table["layer"].str.split(group_by_prefix).str[0]
+        grouped = table.groupby("block", sort=False).agg(
+            {"type": "last", "output shape": "last", "params": "sum", "mult-adds": "sum"})
+        table = grouped.reset_index().rename(columns={"block": "layer"})
+    table.attrs["total params"] = int(table["params"].sum()) if len(table) else 0
+    table.attrs["total mult-adds"] = int(table["mult-adds"].sum()) if len(table) else 0
+    return table.set_index("layer")
+
+
+def split_by_type(table: Any, groups: dict[str, Sequence[str]] | None = None) -> Any:
+    """Parameters and multiply-adds summed per kind of layer, with shares of the total.
+
+    Default groups: ``conv`` (Conv2D and variants) and ``dense``; everything else is
+    ``other``. This is the conv-vs-dense split behind "conv layers hold the compute, dense
+    layers hold the parameters".
+    """
+    import pandas as pd
+
+    groups = groups or {"conv": ("Conv2D", "DepthwiseConv2D", "SeparableConv2D"),
+                        "dense": ("Dense",)}
+    kind = table["type"].map(lambda t: next((g for g, ts in groups.items() if t in ts), "other"))
+    summary = table.groupby(kind)[["params", "mult-adds"]].sum()
+    summary = summary.reindex([g for g in [*groups, "other"] if g in summary.index])
+    total = summary.sum()
+    summary["params %"] = (100 * summary["params"] / max(total["params"], 1)).round(1)
+    summary["mult-adds %"] = (100 * summary["mult-adds"] / max(total["mult-adds"], 1)).round(1)
+    summary.index.name = "layer kind"
+    return pd.DataFrame(summary)
+
+
+def totals(model: Any) -> dict[str, int]:
+    """Total parameters and multiply-adds of a model for one example."""
+    table = layer_table(model)
+    return {"params": table.attrs["total params"], "mult-adds": table.attrs["total mult-adds"]}

@@ -1,0 +1,189 @@
+"""Residual networks (chapter 7): blocks, ResNet-18 to 152, a CIFAR-style ResNet and its
+plain twin.
+
+Layers are named ``<block>.<layer>`` (e.g. ``conv3_1.shortcut_conv``), so that
+``analysis.layer_table(model, group_by_prefix=".")`` gives one row per block.
+
+* :func:`basic_block` (two 3x3 convs) and :func:`bottleneck_block` (1x1 reduce, 3x3, 1x1
+  expand), each with an identity shortcut, a projection shortcut (1x1 conv + BN) when the
+  shape changes, a parameter-free zero-padding shortcut (the paper's option A), or none.
+* :func:`resnet`: ResNet-18/34/50/101/152 from :data:`RESNET_CONFIGS` (Table 1 of He et al.,
+  "Deep residual learning for image recognition", 2016).
+* :func:`cifar_resnet`: the paper's 6n+2-layer CIFAR network (16/32/64 filters); with
+  ``residual=False`` it is the plain twin with exactly the same layers and parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+from keras import layers
+
+# Table 1 of He et al. (2016): block type and number of blocks in conv2_x ... conv5_x.
+RESNET_CONFIGS: dict[int, tuple[str, tuple[int, int, int, int]]] = {
+    18: ("basic", (2, 2, 2, 2)),
+    34: ("basic", (3, 4, 6, 3)),
+    50: ("bottleneck", (3, 4, 6, 3)),
+    101: ("bottleneck", (3, 4, 23, 3)),
+    152: ("bottleneck", (3, 8, 36, 3)),
+}
+# The paper's "FLOPs" row of Table 1 (they are multiply-adds), x 10^9, for comparison only.
+RESNET_PAPER_GMACS: dict[int, float] = {18: 1.8, 34: 3.6, 50: 3.8, 101: 7.6, 152: 11.3}
+BOTTLENECK_EXPANSION = 4
+SHORTCUTS = ("auto", "projection", "zero_pad", None)
+
+
+@keras.saving.register_keras_serializable(package="course_utils")
+class ZeroPadChannels(layers.Layer):
+    """Append ``extra`` all-zero channels: the parameter-free shortcut of option A."""
+
+    def __init__(self, extra: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.extra = int(extra)
+
+    def call(self, x: Any) -> Any:
+        return keras.ops.pad(x, [[0, 0], [0, 0], [0, 0], [0, self.extra]])
+
+    def compute_output_shape(self, input_shape: Sequence[Any]) -> tuple:
+        *lead, channels = input_shape
+        return (*lead, None if channels is None else channels + self.extra)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "extra": self.extra}
+
+
+def _conv_bn(x: Any, filters: int, kernel: int, name: str, strides: int = 1,
+             use_bias: bool = False, relu: bool = True) -> Any:
+    x = layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=use_bias,
+                      kernel_initializer="he_normal", name=f"{name}_conv")(x)
+    x = layers.BatchNormalization(epsilon=1.001e-5, name=f"{name}_bn")(x)
+    return layers.Activation("relu", name=f"{name}_relu")(x) if relu else x
+
+
+def _shortcut(x: Any, out_channels: int, stride: int, kind: str, name: str,
+              use_bias: bool) -> Any:
+    in_channels = int(x.shape[-1])
+    same_shape = stride == 1 and in_channels == out_channels
+    if kind == "projection" or (kind == "auto" and not same_shape):
+        return _conv_bn(x, out_channels, 1, f"{name}.shortcut", strides=stride,
+                        use_bias=use_bias, relu=False)
+    if kind == "zero_pad" and not same_shape:
+        if out_channels < in_channels:
+            raise ValueError("a zero-padding shortcut cannot reduce the channel count.")
+        if stride > 1:  # keep every stride-th pixel, like the strided conv does
+            x = layers.MaxPooling2D(1, strides=stride, padding="same",
+                                    name=f"{name}.shortcut_subsample")(x)
+        return ZeroPadChannels(out_channels - in_channels, name=f"{name}.shortcut_pad")(x)
+    return x
+
+
+def _merge(x: Any, y: Any, shortcut: str | None, out_channels: int, stride: int, name: str,
+           use_bias: bool) -> Any:
+    if shortcut not in SHORTCUTS:
+        raise ValueError(f"shortcut must be one of {SHORTCUTS}, got {shortcut!r}.")
+    if shortcut is not None:
+        y = layers.Add(name=f"{name}.add")([_shortcut(x, out_channels, stride, shortcut, name,
+                                                      use_bias), y])
+    return layers.Activation("relu", name=f"{name}.relu_out")(y)
+
+
+def basic_block(x: Any, filters: int, stride: int = 1, shortcut: str | None = "auto",
+                use_bias: bool = False, name: str = "block") -> Any:
+    """Two 3x3 conv + BN layers (ReLU between); the input is added back before the final
+    ReLU: ``relu(F(x) + shortcut(x))``. The first conv carries the ``stride``.
+
+    ``shortcut``: ``"auto"`` (identity, or a 1x1 projection + BN when the shape changes:
+    the paper's option B), ``"projection"`` (always project: option C), ``"zero_pad"``
+    (strided identity with zero channels appended: option A, no parameters) or ``None``
+    (no shortcut: the block of a plain network).
+    """
+    y = _conv_bn(x, filters, 3, f"{name}.a", strides=stride, use_bias=use_bias)
+    y = _conv_bn(y, filters, 3, f"{name}.b", use_bias=use_bias, relu=False)
+    return _merge(x, y, shortcut, filters, stride, name, use_bias)
+
+
+def bottleneck_block(x: Any, filters: int, stride: int = 1, shortcut: str | None = "auto",
+                     use_bias: bool = False, name: str = "block") -> Any:
+    """1x1 conv to ``filters`` (carrying the stride, as in the paper and Keras' ResNet50),
+    3x3 conv at ``filters``, 1x1 conv back up to ``4 * filters``; each with BN, ReLU between;
+    added to the shortcut before the final ReLU. ``shortcut`` as in :func:`basic_block`."""
+    out = BOTTLENECK_EXPANSION * filters
+    y = _conv_bn(x, filters, 1, f"{name}.a", strides=stride, use_bias=use_bias)
+    y = _conv_bn(y, filters, 3, f"{name}.b", use_bias=use_bias)
+    y = _conv_bn(y, out, 1, f"{name}.c", use_bias=use_bias, relu=False)
+    return _merge(x, y, shortcut, out, stride, name, use_bias)
+
+
+BLOCKS = {"basic": basic_block, "bottleneck": bottleneck_block}
+
+
+def resnet(depth: int = 50, input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000,
+           include_top: bool = True, base_width: int = 64, use_bias: bool = False,
+           shortcut: str | None = "auto", name: str | None = None) -> keras.Model:
+    """ResNet-``depth`` (18, 34, 50, 101 or 152) from :data:`RESNET_CONFIGS`.
+
+    Stem: 7x7/2 conv (``base_width`` filters) + BN + ReLU, 3x3/2 max pool; then the stages
+    conv2_x ... conv5_x with ``base_width * 2**i`` filters (the first block of conv3_x to
+    conv5_x halves the grid); global average pool and a ``num_classes`` softmax.
+    ``use_bias=True`` adds the (redundant, BN follows) conv biases that Keras' ResNet50
+    keeps, which makes the parameter count identical to ``keras.applications.ResNet50``.
+    ``base_width`` shrinks the network for tests and CPU runs.
+    """
+    if depth not in RESNET_CONFIGS:
+        raise ValueError(f"depth must be one of {sorted(RESNET_CONFIGS)}, got {depth}.")
+    kind, repeats = RESNET_CONFIGS[depth]
+    block = BLOCKS[kind]
+    inputs = keras.Input(tuple(input_shape), name="image")
+    x = _conv_bn(inputs, base_width, 7, "conv1.7x7", strides=2, use_bias=use_bias)
+    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
+    for stage, count in enumerate(repeats):
+        for j in range(count):
+            stride = 2 if stage > 0 and j == 0 else 1
+            x = block(x, base_width * 2 ** stage, stride=stride, shortcut=shortcut,
+                      use_bias=use_bias, name=f"conv{stage + 2}_{j + 1}")
+    x = layers.GlobalAveragePooling2D(name="avgpool")(x)
+    if include_top:
+        x = layers.Dense(num_classes, activation="softmax", name="fc")(x)
+    return keras.Model(inputs, x, name=name or f"resnet{depth}")
+
+
+def cifar_resnet(blocks_per_stage: int = 3, widths: Sequence[int] = (16, 32, 64),
+                 input_shape: Sequence[int] = (32, 32, 3), num_classes: int = 10,
+                 residual: bool = True, shortcut: str = "zero_pad",
+                 name: str | None = None) -> keras.Model:
+    """The CIFAR-10 network of He et al. (2016, section 4.2): a 3x3 conv, then
+    ``len(widths)`` stages of ``blocks_per_stage`` basic blocks (the first block of each later
+    stage halves the grid and widens), global average pool, softmax. Depth
+    ``2 * len(widths) * blocks_per_stage + 2`` (20, 32, 44, 56, 110 for n = 3, 5, 7, 9, 18).
+
+    ``residual=False`` removes the shortcuts and nothing else: the plain twin. With the default
+    zero-padding shortcut (option A) the two have exactly the same parameters, so any
+    difference in training is the shortcuts' doing. ``shortcut="auto"`` uses 1x1 projections
+    when the shape changes (the source's small ResNet: ``blocks_per_stage=2``).
+    """
+    if blocks_per_stage < 1 or not widths:
+        raise ValueError("need blocks_per_stage >= 1 and at least one stage width.")
+    depth = 2 * len(widths) * blocks_per_stage + 2
+    kind = "resnet" if residual else "plain"
+    inputs = keras.Input(tuple(input_shape), name="image")
+    x = _conv_bn(inputs, widths[0], 3, "stem.3x3")
+    for stage, width in enumerate(widths):
+        for j in range(blocks_per_stage):
+            stride = 2 if stage > 0 and j == 0 else 1
+            x = basic_block(x, width, stride=stride, shortcut=shortcut if residual else None,
+                            name=f"stage{stage + 1}_{j + 1}")
+    x = layers.GlobalAveragePooling2D(name="avgpool")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="fc")(x)
+    return keras.Model(inputs, outputs, name=name or f"{kind}{depth}")
+
+
+def depth_of(model: keras.Model) -> int:
+    """Weighted layers on the main path (convolutions and dense, shortcuts not counted): the
+    number in a ResNet's name."""
+    count = 0
+    for layer in model.layers:
+        if isinstance(layer, (layers.Conv2D, layers.Dense)) and ".shortcut" not in layer.name:
+            count += 1
+    return count

@@ -1,0 +1,65 @@
+"""Parameter and multiply-add counts and size arithmetic, against hand-computed cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from course_utils import analysis
+
+
+@pytest.mark.parametrize("n,k,s,p,expected", [
+    (5, 3, 1, 0, 3), (5, 3, 1, 1, 5), (7, 3, 2, 0, 3), (224, 11, 4, 2, 55), (227, 11, 4, 0, 55),
+    (28, 2, 2, 0, 14), (10, 3, 2, "same", 5), (10, 3, 1, "valid", 8),
+])
+def test_conv_output_size(n, k, s, p, expected):
+    assert analysis.conv_output_size(n, k, s, p) == expected
+
+
+def test_conv_output_size_errors_are_clear():
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        analysis.conv_output_size(2, 5)
+    with pytest.raises(ValueError, match="padding"):
+        analysis.conv_output_size(5, 3, 1, -1)
+
+
+def test_receptive_field_of_stacked_3x3():
+    assert analysis.receptive_field([(3, 1)] * 2).size == 5
+    assert analysis.receptive_field([(3, 1)] * 3).size == 7
+    rf = analysis.receptive_field([(3, 1), (2, 2), (3, 1)])
+    assert (rf.size, rf.jump) == (8, 2)
+
+
+def test_layer_table_counts_params_and_macs(tf):
+    import keras
+
+    model = keras.Sequential([
+        keras.Input((32, 32, 3)),
+        keras.layers.Conv2D(8, 3, padding="same", name="conv"),
+        keras.layers.MaxPooling2D(name="pool"),
+        keras.layers.Flatten(name="flat"),
+        keras.layers.Dense(10, name="fc"),
+    ])
+    table = analysis.layer_table(model)
+    assert table.loc["conv", "params"] == 3 * 3 * 3 * 8 + 8
+    assert table.loc["conv", "mult-adds"] == 32 * 32 * 8 * 3 * 3 * 3
+    assert table.loc["pool", "mult-adds"] == 0
+    assert table.loc["fc", "params"] == 16 * 16 * 8 * 10 + 10
+    assert table.loc["fc", "mult-adds"] == 16 * 16 * 8 * 10
+    assert table.attrs["total params"] == model.count_params()
+    split = analysis.split_by_type(table)
+    assert split.loc["dense", "params %"] > 95 and split.loc["conv", "mult-adds %"] > 90
+
+
+def test_layer_table_groups_by_prefix_and_handles_depthwise(tf):
+    import keras
+
+    inp = keras.Input((8, 8, 4))
+    a = keras.layers.Conv2D(2, 1, name="block1.a")(inp)
+    b = keras.layers.DepthwiseConv2D(3, padding="same", name="block1.b")(inp)
+    c = keras.layers.SeparableConv2D(5, 3, padding="same", name="block2.c")(inp)
+    model = keras.Model(inp, [a, b, c])
+    grouped = analysis.layer_table(model, group_by_prefix=".")
+    assert list(grouped.index) == ["block1", "block2"]
+    assert grouped.loc["block1", "mult-adds"] == 8 * 8 * 2 * 4 + 8 * 8 * 4 * 9
+    assert grouped.loc["block2", "mult-adds"] == 8 * 8 * 4 * 9 + 8 * 8 * 4 * 5
+    assert analysis.totals(model)["params"] == model.count_params()
