@@ -38,8 +38,21 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
 	@test -f _build/html/index.html && echo "Site: _build/html/index.html"
 
+NBVAL_METRICS := _build/metrics/nbval
+PYTEST_JOBS ?= 2
+
+# 1) unit tests, smoke runs, book build; 2) nbval re-executes the stored notebooks and records
+# their metrics; 3) the chapters' lessons are asserted on those metrics.
 test: $(STAMP)
-	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest
+	@rm -rf $(NBVAL_METRICS)
+	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests --ignore=tests/lessons \
+	    -n $(PYTEST_JOBS) --dist loadscope --durations=15
+	COURSE_OFFLINE=1 COURSE_METRICS_DIR=$(abspath $(NBVAL_METRICS)) $(BIN)/python -m pytest \
+	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	    --nbval-cell-timeout=600 -n $(PYTEST_JOBS) --dist loadscope notebooks/
+	COURSE_OFFLINE=1 COURSE_LESSONS_METRICS_DIR=$(abspath $(NBVAL_METRICS)) \
+	    $(BIN)/python -m pytest tests/lessons -v
+	$(BIN)/ruff check .
 
 run: $(STAMP)
 	$(BIN)/python -m course_utils run --chapter $(CHAPTER) --profile $(PROFILE)

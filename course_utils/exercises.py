@@ -272,3 +272,103 @@ register(Exercise(
            "Var(z) = fan_in * Var(W) * Var(x) = 100 * 0.0001 * Var(x); take the square root."),
     solution="answer = 0.01 * 100 ** 0.5",
 ))
+
+
+# === Chapter 3: CNN foundations ==========================================================
+
+register(Exercise(
+    id="03.conv_output_size",
+    task="A Conv2D layer with 5x5 kernels, stride 2 and no padding ('valid') gets a 32x32x3 "
+         "image. How many pixels high is its output?",
+    checker=expect_number(14, known_mistakes={
+        14.5: "round down: a window that would stick out of the image is not computed, so "
+              "floor((n + 2p - k) / s) + 1.",
+        28: "that is the output at stride 1; stride 2 visits every second position.",
+        27: "that forgets the + 1 and the stride: floor((32 - 5) / 2) + 1.",
+        16: "that is 'same' padding (ceil(32 / 2)); this layer uses no padding.",
+        13: "do not forget the + 1: the first window position counts too.",
+    }),
+    hints=("Output size = floor((n + 2p - k) / s) + 1 with n the input size, k the kernel, "
+           "p the padding per side and s the stride.",
+           "Here n = 32, k = 5, p = 0, s = 2."),
+    solution="answer = (32 + 2 * 0 - 5) // 2 + 1",
+))
+
+register(Exercise(
+    id="03.conv_params",
+    task="How many trainable parameters does that layer have if it has 64 filters?",
+    checker=expect_number(4864, known_mistakes={
+        4800: "that counts the weights only; each of the 64 filters also has one bias.",
+        1664: "each filter spans all 3 input channels: it has 5 x 5 x 3 weights, not 5 x 5.",
+        1600: "each filter has 5 x 5 x 3 weights (all input channels) and one bias.",
+        14 * 14 * 4864: "a convolution shares its weights across positions: the count does "
+                        "not depend on the output size.",
+    }),
+    hints=("One filter has a weight for every (row, column, input channel) of its window, "
+           "plus one bias.",
+           "k x k x c_in x filters + filters."),
+    solution="answer = 5 * 5 * 3 * 64 + 64",
+))
+
+
+def _diagonal_edge_images(size: int = 16) -> dict[str, Any]:
+    import numpy as np
+
+    r, c = np.mgrid[0:size, 0:size]
+    return {
+        "flat": np.full((size, size), 0.7),
+        # the target: dark above-left, bright below-right of an edge from bottom-left to top-right
+        "target": (r + c >= size).astype(float),
+        # the other diagonal: an edge from top-left to bottom-right, bright above-right
+        "other_diagonal": (c - r >= 1).astype(float),
+    }
+
+
+def _check_edge_kernel(kernel: Any) -> tuple[bool, str]:
+    import numpy as np
+
+    from course_utils.convolution import conv2d
+
+    try:
+        k = np.asarray(kernel, dtype=float)
+    except (TypeError, ValueError):
+        return False, f"expected a 3x3 array of numbers, got {type(kernel).__name__}."
+    if k.shape != (3, 3):
+        return False, f"expected a 3x3 kernel, got shape {k.shape}."
+    if not np.all(np.isfinite(k)) or not np.any(k):
+        return False, "the kernel must hold finite numbers, not all zero."
+    images = _diagonal_edge_images()
+    flat = np.abs(conv2d(images["flat"], k)).max()
+    target = conv2d(images["target"], k).max()
+    target_min = conv2d(images["target"], k).min()
+    other = np.abs(conv2d(images["other_diagonal"], k)).max()
+    if flat > 1e-6 * max(np.abs(k).sum(), 1):
+        return False, (f"it responds to a flat grey region ({flat:.3g}): an edge detector's "
+                       "weights should sum to 0.")
+    if target <= 1e-9:
+        if target_min < 0:
+            return False, ("it responds negatively to the edge: it detects bright-to-dark. "
+                           "Flip the signs.")
+        return False, "it does not respond to the diagonal edge at all."
+    if other > 0.5 * target:
+        return False, (f"it responds almost as much to the other diagonal ({other:.3g} vs "
+                       f"{target:.3g}): a detector of vertical, horizontal or all edges sees "
+                       "both diagonals. Put the negative weights above-left and the positive "
+                       "ones below-right.")
+    return True, (f"peak response {target:.3g} on the target edge, {other:.3g} on the other "
+                  "diagonal and 0 on a flat region.")
+
+
+register(Exercise(
+    id="03.edge_kernel",
+    task="Design a 3x3 kernel that responds positively to a diagonal edge running from "
+         "bottom-left to top-right with dark pixels above-left and bright pixels below-right, "
+         "gives 0 on flat regions and at most half as much on the other diagonal.",
+    checker=_check_edge_kernel,
+    hints=("The kernel is laid over a patch and the products are summed (no flipping). Where "
+           "should the bright pixels' weights be positive?",
+           "Zero sum: as much negative weight as positive. Sobel x puts -1, -2, -1 on the left "
+           "and 1, 2, 1 on the right; rotate that idea by 45 degrees.",
+           "Try [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]."),
+    solution="answer = [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]",
+))

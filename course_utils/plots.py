@@ -245,3 +245,52 @@ def activation_statistics(stats: Mapping[str, Any],
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def matrices(panels: Mapping[str, np.ndarray], highlight: Mapping[str, tuple[int, int, int, int]]
+             | None = None, title: str = "Matrices", fmt: str = "{:g}") -> plt.Figure:
+    """Small 2-D arrays side by side with every value written in its cell; ``highlight`` maps
+    a panel name to a ``(row, col, height, width)`` window to outline in red (e.g. the patch
+    under a kernel and the output value it produces)."""
+    from matplotlib.patches import Rectangle
+
+    highlight = highlight or {}
+    widths = [max(np.asarray(m).shape[1], 1) for m in panels.values()]
+    fig, axes = plt.subplots(1, len(panels), figsize=(0.55 * sum(widths) + 1.2 * len(panels), 3.2),
+                             gridspec_kw={"width_ratios": widths}, squeeze=False)
+    for ax, (name, m) in zip(axes[0], panels.items()):
+        m = np.asarray(m, dtype=float)
+        ax.imshow(m, cmap="Blues", vmin=min(m.min(), 0), vmax=max(m.max(), 1) * 1.6)
+        for (i, j), v in np.ndenumerate(m):
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=9)
+        if name in highlight:
+            r, c, h, w = highlight[name]
+            ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor=WRONG, lw=2.5))
+        ax.set_xticks(range(m.shape[1]))
+        ax.set_yticks(range(m.shape[0]))
+        ax.set_xlabel("column")
+        ax.set_ylabel("row")
+        ax.set_title(f"{name} ({m.shape[0]}x{m.shape[1]})", fontsize=10)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def filter_responses(images: Mapping[str, np.ndarray], title: str = "Filter responses",
+                     cols: int = 3) -> plt.Figure:
+    """Grey images (e.g. one photo filtered by several kernels), each scaled to its own range
+    with a colour bar, so negative responses stay visible."""
+    n = len(images)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.6 * rows), squeeze=False)
+    for ax, (name, image) in zip(axes.flat, images.items()):
+        im = ax.imshow(np.asarray(image, dtype=float), cmap="gray")
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("x (pixels)")
+        ax.set_ylabel("y (pixels)")
+        fig.colorbar(im, ax=ax, fraction=0.046)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -55,6 +55,19 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "full": {"train_size": 54000, "val_size": 6000, "test_size": 10000, "epochs": 10,
                  "deep_epochs": 5},
     },
+    "03": {
+        "title": "CNN foundations",
+        "notebook": "03_cnn_foundations.ipynb",
+        "common": {"seed": 42, "optimizer": "adam", "learning_rate": 1e-3,
+                   "mnist_batch_size": 64, "mnist_mlp_hidden": (512, 512),
+                   "cifar_batch_size": 32, "cifar_mlp_hidden": (160, 100), "grid_images": 32},
+        "smoke": {"mnist_train_size": 600, "mnist_val_size": 200, "mnist_epochs": 1,
+                  "cifar_per_class": 40, "cifar_val_fraction": 0.15, "cifar_epochs": 1},
+        "book": {"mnist_train_size": 3500, "mnist_val_size": 500, "mnist_epochs": 8,
+                 "cifar_per_class": 600, "cifar_val_fraction": 0.15, "cifar_epochs": 10},
+        "full": {"mnist_train_size": 55000, "mnist_val_size": 5000, "mnist_epochs": 10,
+                 "cifar_per_class": 600, "cifar_val_fraction": 0.1, "cifar_epochs": 10},
+    },
 }
 
 

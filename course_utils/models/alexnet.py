@@ -79,7 +79,8 @@ def alexnet(num_classes: int = 1000, input_shape: Sequence[int] = (227, 227, 3),
             variant: str = "lrn", width: float = 1.0, dropout: float = 0.5,
             towers: int | None = None, conv1_padding: int | None = None,
             conv3_5_padding: str = "same", fc_units: int | None = None,
-            kernel_initializer: Any = "glorot_uniform", name: str | None = None) -> keras.Model:
+            kernel_initializer: Any = "glorot_uniform", bn_momentum: float = 0.99,
+            name: str | None = None) -> keras.Model:
     """AlexNet as a functional Keras model.
 
     Arguments:
@@ -97,6 +98,8 @@ def alexnet(num_classes: int = 1000, input_shape: Sequence[int] = (227, 227, 3),
         fc_units: units of ``fc6`` and ``fc7`` (default ``4096 * width``).
         kernel_initializer: Keras' default, or ``"zeros"`` to build the full-size network
             quickly when only its shapes and sizes are wanted.
+        bn_momentum: momentum of the batch-norm moving averages (``"batchnorm"`` only;
+            Keras' default 0.99 needs a few hundred steps before inference mode is reliable).
 
     Layers are named as in the paper's Caffe model: ``conv1, relu1, norm1, pool1, ...,
     fc6, relu6, drop6, fc7, relu7, drop7, fc8``.
@@ -140,24 +143,24 @@ def alexnet(num_classes: int = 1000, input_shape: Sequence[int] = (227, 227, 3),
         x = LocalResponseNormalization(name="norm1")(x)
     x = pool(x, 1)
     if not lrn:
-        x = layers.BatchNormalization(name="bn1")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name="bn1")(x)
     x = conv(x, 2, 5, 1, "same", towers)
     if lrn:
         x = LocalResponseNormalization(name="norm2")(x)
     x = pool(x, 2)
     if not lrn:
-        x = layers.BatchNormalization(name="bn2")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name="bn2")(x)
     # Block 3-5: conv3 sees both towers; conv4 and conv5 stay within their tower.
     x = conv(x, 3, 3, 1, conv3_5_padding, 1)
     if not lrn:
-        x = layers.BatchNormalization(name="bn3")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name="bn3")(x)
     x = conv(x, 4, 3, 1, conv3_5_padding, towers)
     if not lrn:
-        x = layers.BatchNormalization(name="bn4")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name="bn4")(x)
     x = conv(x, 5, 3, 1, conv3_5_padding, towers)
     x = pool(x, 5)
     if not lrn:
-        x = layers.BatchNormalization(name="bn5")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name="bn5")(x)
     x = layers.Flatten(name="flatten")(x)
     # Classifier: fc6 and fc7 with dropout, fc8 softmax.
     for i in (6, 7):
@@ -166,7 +169,7 @@ def alexnet(num_classes: int = 1000, input_shape: Sequence[int] = (227, 227, 3),
         if dropout:
             x = layers.Dropout(dropout, name=f"drop{i}")(x)
         if not lrn:
-            x = layers.BatchNormalization(name=f"bn{i}")(x)
+            x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn{i}")(x)
     outputs = layers.Dense(num_classes, activation="softmax",
                            kernel_initializer=kernel_initializer, name="fc8")(x)
     default = "alexnet" if lrn else "alexnet_bn"

@@ -289,9 +289,9 @@ def table1_comparison(model: keras.Model) -> Any:
     return out
 
 
-def block_model(block: Any, input_shape: Sequence[int], name: str = "block",
-                **kwargs: Any) -> keras.Model:
+def block_model(block: Any, input_shape: Sequence[int], **kwargs: Any) -> keras.Model:
     """A model made of one block function applied to an input, for counting and testing:
-    ``block_model(inception_module, (28, 28, 192), spec=...)``."""
+    ``block_model(inception_module, (28, 28, 192), spec=..., name="3a")``. Keyword arguments
+    (``name`` included) go to the block; the model is named after the block."""
     inputs = keras.Input(tuple(input_shape), name="features")
-    return keras.Model(inputs, block(inputs, **kwargs), name=name)
+    return keras.Model(inputs, block(inputs, **kwargs), name=kwargs.get("name", "block"))

@@ -7,8 +7,8 @@ Layers are named ``<block>.<layer>`` (e.g. ``conv3_1.shortcut_conv``), so that
 * :func:`basic_block` (two 3x3 convs) and :func:`bottleneck_block` (1x1 reduce, 3x3, 1x1
   expand), each with an identity shortcut, a projection shortcut (1x1 conv + BN) when the
   shape changes, a parameter-free zero-padding shortcut (the paper's option A), or none.
-* :func:`resnet`: ResNet-18/34/50/101/152 from :data:`RESNET_CONFIGS` (Table 1 of He et al.,
-  "Deep residual learning for image recognition", 2016).
+* :func:`imagenet_resnet`: ResNet-18/34/50/101/152 from :data:`RESNET_CONFIGS` (Table 1 of
+  He et al., "Deep residual learning for image recognition", 2016).
 * :func:`cifar_resnet`: the paper's 6n+2-layer CIFAR network (16/32/64 filters); with
   ``residual=False`` it is the plain twin with exactly the same layers and parameters.
 """
@@ -119,9 +119,10 @@ def bottleneck_block(x: Any, filters: int, stride: int = 1, shortcut: str | None
 BLOCKS = {"basic": basic_block, "bottleneck": bottleneck_block}
 
 
-def resnet(depth: int = 50, input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000,
-           include_top: bool = True, base_width: int = 64, use_bias: bool = False,
-           shortcut: str | None = "auto", name: str | None = None) -> keras.Model:
+def imagenet_resnet(depth: int = 50, input_shape: Sequence[int] = (224, 224, 3),
+                    num_classes: int = 1000, include_top: bool = True, base_width: int = 64,
+                    use_bias: bool = False, shortcut: str | None = "auto",
+                    name: str | None = None) -> keras.Model:
     """ResNet-``depth`` (18, 34, 50, 101 or 152) from :data:`RESNET_CONFIGS`.
 
     Stem: 7x7/2 conv (``base_width`` filters) + BN + ReLU, 3x3/2 max pool; then the stages

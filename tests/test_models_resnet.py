@@ -1,0 +1,132 @@
+"""ResNet builders: blocks, the table-driven ResNet-18..152, the CIFAR ResNet and its plain
+twin; full-size counts against the paper and keras.applications."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+def _block_model(fn, shape, **kwargs):
+    import keras
+
+    inputs = keras.Input(shape)
+    return keras.Model(inputs, fn(inputs, **kwargs))
+
+
+def test_basic_block_identity_shortcut_has_no_parameters(tf):
+    from course_utils.models import resnet
+
+    model = _block_model(resnet.basic_block, (8, 8, 16), filters=16, name="b")
+    assert model.output_shape == (None, 8, 8, 16)
+    assert not any("shortcut" in layer.name for layer in model.layers)
+    assert model.count_params() == 2 * (9 * 16 * 16) + 2 * 4 * 16  # convs + BN (4 per channel)
+
+
+def test_basic_block_projection_shortcut(tf):
+    from course_utils import analysis
+    from course_utils.models import resnet
+
+    model = _block_model(resnet.basic_block, (8, 8, 16), filters=32, stride=2, name="b")
+    assert model.output_shape == (None, 4, 4, 32)
+    table = analysis.layer_table(model)
+    assert table.loc["b.shortcut_conv", "params"] == 16 * 32
+    assert table.loc["b.shortcut_conv", "mult-adds"] == 4 * 4 * 16 * 32
+
+
+def test_zero_pad_shortcut_is_parameter_free_and_exact(tf):
+    import keras
+
+    from course_utils.models import resnet
+
+    model = _block_model(resnet.basic_block, (8, 8, 4), filters=8, stride=2,
+                         shortcut="zero_pad", name="z")
+    plain = _block_model(resnet.basic_block, (8, 8, 4), filters=8, stride=2, shortcut=None,
+                         name="p")
+    assert model.output_shape == plain.output_shape == (None, 4, 4, 8)
+    assert model.count_params() == plain.count_params()
+    x = np.random.default_rng(0).normal(size=(1, 8, 8, 4)).astype("float32")
+    pad = keras.Model(model.input, model.get_layer("z.shortcut_pad").output).predict(x, verbose=0)
+    np.testing.assert_allclose(pad[..., :4], x[:, ::2, ::2, :])
+    assert not pad[..., 4:].any()
+
+
+def test_bottleneck_block_counts(tf):
+    from course_utils import analysis
+    from course_utils.models import resnet
+
+    model = _block_model(resnet.bottleneck_block, (14, 14, 1024), filters=256, name="n")
+    assert model.output_shape == (None, 14, 14, 1024)
+    weights = 1024 * 256 + 9 * 256 * 256 + 256 * 1024
+    assert analysis.totals(model)["mult-adds"] == 14 * 14 * weights
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    assert trainable == weights + 2 * (256 + 256 + 1024)  # + BN gamma and beta
+
+
+def test_bad_shortcut_is_rejected(tf):
+    from course_utils.models import resnet
+
+    with pytest.raises(ValueError, match="shortcut"):
+        _block_model(resnet.basic_block, (4, 4, 2), filters=2, shortcut="magic")
+    with pytest.raises(ValueError, match="depth"):
+        resnet.imagenet_resnet(20)
+
+
+@pytest.mark.parametrize("depth", [18, 50])
+def test_small_resnets_build_and_have_their_depth(tf, depth):
+    from course_utils.models import resnet
+
+    model = resnet.imagenet_resnet(depth, input_shape=(32, 32, 3), num_classes=5, base_width=4)
+    assert model.output_shape == (None, 5)
+    assert resnet.depth_of(model) == depth
+    out = model.predict(np.zeros((2, 32, 32, 3), "float32"), verbose=0)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_cifar_resnet_and_plain_twin_have_identical_parameters(tf):
+    from course_utils.models import resnet
+
+    res = resnet.cifar_resnet(2, widths=(4, 8, 16), input_shape=(16, 16, 3), num_classes=3)
+    plain = resnet.cifar_resnet(2, widths=(4, 8, 16), input_shape=(16, 16, 3), num_classes=3,
+                                residual=False)
+    assert res.name == "resnet14" and plain.name == "plain14"
+    assert res.count_params() == plain.count_params()
+    assert resnet.depth_of(res) == resnet.depth_of(plain) == 14
+    assert sum("add" in layer.name for layer in res.layers) == 6
+    assert not any("add" in layer.name for layer in plain.layers)
+
+
+def test_source_small_resnet_uses_projections(tf):
+    from course_utils.models import resnet
+
+    model = resnet.cifar_resnet(2, input_shape=(32, 32, 3), num_classes=17, shortcut="auto")
+    assert model.output_shape == (None, 17)
+    assert sum(layer.name.endswith("shortcut_conv") for layer in model.layers) == 2
+
+
+def test_resnet_multiply_adds_match_the_paper(tf):
+    """Full size. The paper's "FLOPs" are multiply-adds, given to two significant figures;
+    whether the projection shortcuts and the classifier are counted moves the totals by up
+    to 2%. Tolerance 3%."""
+    from course_utils import analysis
+    from course_utils.models import resnet
+
+    for depth, paper in resnet.RESNET_PAPER_GMACS.items():
+        model = resnet.imagenet_resnet(depth)
+        assert resnet.depth_of(model) == depth
+        macs = analysis.totals(model)["mult-adds"] / 1e9
+        assert macs == pytest.approx(paper, rel=0.03), (depth, macs)
+
+
+def test_resnet50_parameters_match_torchvision_and_keras_applications(tf):
+    import keras
+
+    from course_utils.models import count_params, resnet
+
+    # Without conv biases (the paper's Caffe model and torchvision): 25,557,032 trainable.
+    assert count_params(resnet.imagenet_resnet(50), trainable=True) == 25_557_032
+    # keras.applications keeps a (redundant) bias in every conv; its total also counts the
+    # BN moving statistics. With use_bias=True the builder matches it exactly.
+    ours = resnet.imagenet_resnet(50, use_bias=True).count_params()
+    reference = keras.applications.ResNet50(weights=None).count_params()
+    assert ours == reference == 25_636_712

@@ -1,0 +1,31 @@
+"""The small CNN builder reproduces the source's two networks and rejects bad shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+def test_source_networks_parameter_counts(tf):
+    from course_utils import models
+
+    mnist = models.small_cnn((28, 28, 1), (32, 64), (64,))
+    assert models.count_params(mnist) == 220_234
+    assert [layer.name for layer in mnist.layers][:2] == ["conv_1", "pool_1"]
+    cifar = models.small_cnn((32, 32, 3), (16, 32, 64), (500,), conv_dropout=0.3, dense_dropout=0.4)
+    assert models.count_params(cifar) == 541_094
+    assert "dropout_conv" in [layer.name for layer in cifar.layers]
+    out = cifar(np.zeros((2, 32, 32, 3), np.float32))
+    np.testing.assert_allclose(np.asarray(out).sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"input_shape": (28, 28)}, "channels"),
+    ({"outputs": 1}, "outputs"),
+    ({"conv_dropout": 1.0}, "dropout"),
+])
+def test_bad_arguments(tf, kwargs, match):
+    from course_utils import models
+
+    with pytest.raises(ValueError, match=match):
+        models.small_cnn(**kwargs)
