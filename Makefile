@@ -17,13 +17,14 @@ export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup book test test-unit test-notebooks run refresh report lint clean
+.PHONY: help setup book test run refresh report student lint clean
 
 help:
 	@echo "make book      set up, then build the site into _build/html from stored outputs"
 	@echo "make test      set up, then run every test (offline)"
 	@echo "make run CHAPTER=01 PROFILE=full   execute a chapter into _build/executed/"
 	@echo "make refresh [CHAPTER=01] [FORCE=1]  re-execute notebooks/ with the book profile"
+	@echo "make student   write student copies (solutions replaced by stubs) to _build/student/"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -59,6 +60,9 @@ run: $(STAMP)
 
 refresh: $(STAMP)
 	COURSE_OFFLINE=1 $(BIN)/python -m course_utils refresh --chapter $(CHAPTER) $(if $(FORCE),--force,)
+
+student: $(STAMP)
+	$(BIN)/python -m course_utils student --chapter $(CHAPTER)
 
 report: $(STAMP)
 	$(BIN)/python -m course_utils report

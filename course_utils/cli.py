@@ -7,7 +7,8 @@ Commands:
   ``_build/executed/`` and write its metrics JSON next to it (never touches ``notebooks/``);
 * ``refresh [--chapter 01] [--force]`` re-execute the stored notebooks in ``notebooks/``
   with the ``book`` profile (refuses to overwrite uncommitted edits unless ``--force``);
-* ``report``                       summarise recorded metrics as a Markdown table.
+* ``report``                       summarise recorded metrics as a Markdown table;
+* ``student``                      write student copies (solutions stubbed) to ``_build/student``.
 """
 
 from __future__ import annotations
@@ -212,10 +213,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_student(args: argparse.Namespace) -> int:
+    from course_utils import student
+
+    sources = [NOTEBOOKS / profiles.notebook_name(c) for c in _chapters(args.chapter)]
+    for path in student.write_student_copies(sources, Path(args.output_dir)):
+        print(f"student copy: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,refresh,report}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,refresh,report,student}")
     sub.add_parser("list", help="chapters and profiles").set_defaults(func=cmd_list)
     run = sub.add_parser("run", help="execute chapters into _build/executed with papermill")
     run.add_argument("--chapter", default="all", help="01, 1, 01,03 or all (default)")
@@ -230,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--report", default="book/report.md",
                          help="regenerate this report page afterwards ('' to skip)")
     refresh.set_defaults(func=cmd_refresh)
+    stud = sub.add_parser("student", help="write student copies (solutions stubbed)")
+    stud.add_argument("--chapter", default="all")
+    stud.add_argument("--output-dir", default=str(Path("_build") / "student"))
+    stud.set_defaults(func=cmd_student)
     report = sub.add_parser("report", help="print recorded metrics as Markdown")
     report.add_argument("--metrics-dir", default=str(METRICS / "book"))
     report.add_argument("--write", default="", help="write the Markdown to this file")

@@ -61,26 +61,23 @@ def evaluate(exercise_id: str, answer: Any) -> tuple[bool, str]:
         return False, f"Your answer raised {type(exc).__name__}: {exc}"
 
 
-def check(exercise_id: str, answer: Any) -> bool:
-    """Print feedback on ``answer`` and return whether it passed."""
+def check(exercise_id: str, answer: Any) -> None:
+    """Print feedback on ``answer`` (use :func:`evaluate` to get the result as a value)."""
     passed, message = evaluate(exercise_id, answer)
     mark = "Correct" if passed else "Not yet"
     extra = "" if passed else f"  (stuck? run exercises.hint({exercise_id!r}))"
     print(f"[{exercise_id}] {mark}: {message}{extra}")
-    return passed
 
 
-def hint(exercise_id: str, level: int | None = None) -> str:
-    """Print the next hint (or hint number ``level``, 1-based) and return it."""
+def hint(exercise_id: str, level: int | None = None) -> None:
+    """Print the next hint (or hint number ``level``, 1-based)."""
     exercise = get(exercise_id)
     if level is None:
         level = min(_hints_shown.get(exercise_id, 0) + 1, len(exercise.hints))
     if not 1 <= level <= len(exercise.hints):
         raise ValueError(f"Exercise {exercise_id!r} has hints 1 to {len(exercise.hints)}.")
     _hints_shown[exercise_id] = max(level, _hints_shown.get(exercise_id, 0))
-    text = f"[{exercise_id}] Hint {level} of {len(exercise.hints)}: {exercise.hints[level - 1]}"
-    print(text)
-    return text
+    print(f"[{exercise_id}] Hint {level} of {len(exercise.hints)}: {exercise.hints[level - 1]}")
 
 
 # --- reusable checkers -------------------------------------------------------------------

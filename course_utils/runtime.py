@@ -98,12 +98,23 @@ def seed_everything(seed: int) -> None:
     tf.keras.utils.set_random_seed(seed)
 
 
-def pick_strategy(gpus: int) -> Any:
-    """MirroredStrategy across several GPUs, otherwise the default (one-device) strategy."""
+def pick_strategy(gpus: int, devices: list[str] | None = None) -> Any:
+    """``MirroredStrategy`` across several GPUs (or the given ``devices``), otherwise the
+    default one-device strategy."""
     tf = import_tensorflow()
+    if devices:
+        return tf.distribute.MirroredStrategy(devices)
     if gpus > 1:
         return tf.distribute.MirroredStrategy()
     return tf.distribute.get_strategy()
+
+
+def use_strategy(strategy: Any) -> None:
+    """Make ``strategy`` the global default, so every model the chapters build and train
+    afterwards (without an explicit ``strategy.scope()``) is replicated by it."""
+    tf = import_tensorflow()
+    if strategy is not tf.distribute.get_strategy():
+        tf.distribute.experimental_set_strategy(strategy)
 
 
 _INFO: RuntimeInfo | None = None
@@ -137,6 +148,8 @@ def setup(seed: int = 42, *, deterministic: bool = True, verbose: bool = True) -
             tensorflow=tf.__version__,
             keras=keras.__version__,
         )
+    if gpus > 1:
+        use_strategy(info.strategy)
     _INFO = info
     if verbose:
         print(info.describe())

@@ -23,6 +23,12 @@ SMOKE: dict[str, dict[str, tuple]] = {
         "constant_distinct_units": (1, 1), "zeros_gradient_std_max": (0.0, 0.0),
         "deep_relu_small_normal_activation_ratio": (0.0, 1e-6),
     },
+    "03": {
+        "mnist_cnn_test_accuracy": ACC, "mnist_mlp_test_accuracy": ACC,
+        "cifar_cnn_test_accuracy": ACC, "cifar_mlp_test_accuracy": ACC,
+        "cifar_grid_fraction_correct": ACC,
+        "mnist_cnn_params": (220_234, 220_234), "cifar_num_classes": (10, 10),
+    },
 }
 
 BOOK: dict[str, dict[str, tuple]] = {
@@ -60,6 +66,17 @@ BOOK: dict[str, dict[str, tuple]] = {
         "deep_relu_he_normal_test_accuracy - deep_relu_glorot_uniform_test_accuracy": (0.3, 1.0),
         "deep_tanh_glorot_uniform_test_accuracy": (0.8, 1.0),
         "deep_tanh_he_normal_test_accuracy": (0.8, 1.0),
+    },
+    "03": {
+        # MNIST (4,000 digits offline): the CNN beats the 3x larger MLP on the same images.
+        "mnist_cnn_params": (220_234, 220_234),
+        "mnist_cnn_test_accuracy": (0.95, 1.0),
+        "mnist_cnn_test_accuracy - mnist_mlp_test_accuracy": (0.005, 1.0),
+        # Colour images (CIFAR-10 stand-in offline): CNN >= 80%, an MLP of similar size far below.
+        "cifar_num_classes": (10, 10),
+        "cifar_cnn_test_accuracy": (0.80, 1.0),
+        "cifar_mlp_test_accuracy": (0.0, 0.6),
+        "cifar_cnn_test_accuracy - cifar_mlp_test_accuracy": (0.3, 1.0),
     },
 }
 

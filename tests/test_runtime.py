@@ -41,3 +41,25 @@ def test_strategy_is_default_on_one_device(tf):
 
 def test_not_colab_here():
     assert runtime.is_colab() is False
+
+
+def test_mirrored_strategy_trains_a_chapter_model_on_one_cpu_device(tf):
+    """The multi-GPU path, exercised on CPU with one logical device: a model built and fitted
+    the way the chapters do it (no explicit scope) runs under the global MirroredStrategy."""
+    import keras
+
+    from course_utils import models, training
+
+    strategy = runtime.pick_strategy(0, devices=["/cpu:0"])
+    assert isinstance(strategy, tf.distribute.MirroredStrategy)
+    runtime.use_strategy(strategy)
+    try:
+        keras.utils.set_random_seed(0)
+        model = models.mlp(input_shape=(4,), hidden=(8,), outputs=2)
+        training.compile_classifier(model, learning_rate=0.1)
+        assert model.distribute_strategy is strategy
+        x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+        fit = training.timed_fit(model, x, (x[:, 0] > 0).astype("int64"), epochs=2, batch_size=8)
+        assert fit.epochs == 2
+    finally:
+        tf.distribute.experimental_set_strategy(None)

@@ -73,17 +73,19 @@ def _scaled(n: int, width: float) -> int:
 
 def conv(x: Any, filters: int, kernel: int | tuple[int, int], name: str, strides: int = 1,
          padding: str = "same", batch_norm: bool = False,
-         activation: str | None = "relu") -> Any:
+         activation: str | None = "relu", bn_momentum: float = 0.99) -> Any:
     """Convolution + ReLU (v1), or convolution without bias + BatchNorm + ReLU (v2 on).
 
     With ``batch_norm`` the bias is dropped: BatchNormalization subtracts the mean, so a bias
-    before it would be cancelled (its own shift ``beta`` plays that role).
+    before it would be cancelled (its own shift ``beta`` plays that role). A lower
+    ``bn_momentum`` (e.g. 0.9) lets the moving statistics used at inference catch up within
+    the few hundred steps of a CPU-sized training run.
     """
     x = layers.Conv2D(filters, kernel, strides=strides, padding=padding,
                       use_bias=not batch_norm, name=f"{name}_conv" if batch_norm else name,
                       activation=None if batch_norm else activation)(x)
     if batch_norm:
-        x = layers.BatchNormalization(name=f"{name}_bn")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name=f"{name}_bn")(x)
         if activation is not None:
             x = layers.Activation(activation, name=f"{name}_relu")(x)
     return x
@@ -103,18 +105,18 @@ def naive_inception_module(x: Any, n1x1: int, n3x3: int, n5x5: int, name: str = 
 
 
 def inception_module(x: Any, spec: ModuleSpec | Sequence[int], name: str = "inception",
-                     batch_norm: bool = False) -> Any:
+                     batch_norm: bool = False, bn_momentum: float = 0.99) -> Any:
     """Figure 2(b): the module with dimension reductions. Four branches: 1x1; 1x1 reduce ->
     3x3; 1x1 reduce -> 5x5; 3x3 max pool -> 1x1 projection; concatenated along channels."""
     s = ModuleSpec(*spec)
-    bn = batch_norm
-    b1 = conv(x, s.n1x1, 1, f"{name}.b1_1x1", batch_norm=bn)
-    b2 = conv(x, s.n3x3_reduce, 1, f"{name}.b2_3x3_reduce", batch_norm=bn)
-    b2 = conv(b2, s.n3x3, 3, f"{name}.b2_3x3", batch_norm=bn)
-    b3 = conv(x, s.n5x5_reduce, 1, f"{name}.b3_5x5_reduce", batch_norm=bn)
-    b3 = conv(b3, s.n5x5, 5, f"{name}.b3_5x5", batch_norm=bn)
+    bn = {"batch_norm": batch_norm, "bn_momentum": bn_momentum}
+    b1 = conv(x, s.n1x1, 1, f"{name}.b1_1x1", **bn)
+    b2 = conv(x, s.n3x3_reduce, 1, f"{name}.b2_3x3_reduce", **bn)
+    b2 = conv(b2, s.n3x3, 3, f"{name}.b2_3x3", **bn)
+    b3 = conv(x, s.n5x5_reduce, 1, f"{name}.b3_5x5_reduce", **bn)
+    b3 = conv(b3, s.n5x5, 5, f"{name}.b3_5x5", **bn)
     b4 = layers.MaxPooling2D(3, strides=1, padding="same", name=f"{name}.b4_pool")(x)
-    b4 = conv(b4, s.pool_proj, 1, f"{name}.b4_pool_proj", batch_norm=bn)
+    b4 = conv(b4, s.pool_proj, 1, f"{name}.b4_pool_proj", **bn)
     return layers.Concatenate(name=f"{name}.concat")([b1, b2, b3, b4])
 
 
@@ -131,16 +133,17 @@ def _aux_classifier(x: Any, num_classes: int, name: str, width: float) -> Any:
 
 def googlenet(input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000,
               aux_classifiers: bool = False, width: float = 1.0, stem: str = "imagenet",
-              batch_norm: bool = False, dropout: float = 0.4,
+              batch_norm: bool = False, bn_momentum: float = 0.99, dropout: float = 0.4,
               table: Sequence[tuple[str, ModuleSpec | None]] = GOOGLENET_TABLE1,
               name: str = "googlenet") -> keras.Model:
     """GoogLeNet (Inception v1) from :data:`GOOGLENET_TABLE1`.
 
     ``stem="imagenet"`` is the paper's 7x7/2 conv, 3x3/2 pool, 1x1 + 3x3 convs, 3x3/2 pool
     (224 -> 28 before the first module); ``stem="small"`` is one 3x3 conv and one 2x2 pool
-    for small images (64 -> 32). ``width`` scales every filter count (0.25 gives a network
-    that trains on a CPU). The paper's local response normalisation layers are left out
-    (they have no parameters; v2 replaced them by batch normalization, ``batch_norm=True``).
+    for small images (64 -> 32). ``width`` scales every filter count (a small width gives a
+    network that trains on a CPU, best with ``batch_norm=True, bn_momentum=0.9``). The
+    paper's local response normalisation layers are left out (they have no parameters; v2
+    replaced them by batch normalization, ``batch_norm=True``).
     The 7x7 average pool is a global average pool, so any input size works. With
     ``aux_classifiers`` the model has three softmax outputs: main, after 4a, after 4d.
     """
@@ -150,24 +153,23 @@ def googlenet(input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 100
         raise ValueError(f"width must be positive, got {width}.")
     inputs = keras.Input(tuple(input_shape), name="image")
     c1_filters, c1_kernel, c1_stride = GOOGLENET_STEM["conv1"]
-    bn = batch_norm
+    bn = {"batch_norm": batch_norm, "bn_momentum": bn_momentum}
     if stem == "imagenet":
         x = conv(inputs, _scaled(c1_filters, width), c1_kernel, "conv1.7x7",
-                 strides=c1_stride, batch_norm=bn)
+                 strides=c1_stride, **bn)
         x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
-        x = conv(x, _scaled(GOOGLENET_STEM["conv2_reduce"], width), 1, "conv2.3x3_reduce",
-                 batch_norm=bn)
-        x = conv(x, _scaled(GOOGLENET_STEM["conv2"], width), 3, "conv2.3x3", batch_norm=bn)
+        x = conv(x, _scaled(GOOGLENET_STEM["conv2_reduce"], width), 1, "conv2.3x3_reduce", **bn)
+        x = conv(x, _scaled(GOOGLENET_STEM["conv2"], width), 3, "conv2.3x3", **bn)
         x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool2")(x)
     else:
-        x = conv(inputs, _scaled(c1_filters, width), 3, "conv1.3x3", batch_norm=bn)
+        x = conv(inputs, _scaled(c1_filters, width), 3, "conv1.3x3", **bn)
         x = layers.MaxPooling2D(2, name="pool1")(x)
     aux_outputs = []
     for block, spec in table:
         if spec is None:
             x = layers.MaxPooling2D(3, strides=2, padding="same", name=block)(x)
             continue
-        x = inception_module(x, [_scaled(n, width) for n in spec], block, batch_norm=bn)
+        x = inception_module(x, [_scaled(n, width) for n in spec], block, **bn)
         if aux_classifiers and block in GOOGLENET_AUX_AFTER:
             aux_outputs.append(_aux_classifier(x, num_classes, f"aux_{block[-2:]}", width))
     x = layers.GlobalAveragePooling2D(name="avgpool")(x)
