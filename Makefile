@@ -17,13 +17,14 @@ export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup book test run refresh report student lint clean
+.PHONY: help setup chromium book test run refresh report student bench lint clean
 
 help:
 	@echo "make book      set up, then build the site into _build/html from stored outputs"
 	@echo "make test      set up, then run every test (offline)"
 	@echo "make run CHAPTER=01 PROFILE=full   execute a chapter into _build/executed/"
 	@echo "make refresh [CHAPTER=01] [FORCE=1]  re-execute notebooks/ with the book profile"
+	@echo "make bench     measured speed ratios (benchmarks/results.json)"
 	@echo "make student   write student copies (solutions replaced by stubs) to _build/student/"
 
 $(STAMP): pyproject.toml
@@ -33,6 +34,13 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+# Debian's Chromium for the browser test of the built site (needs apt; CI runs as root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
 
 book: $(STAMP)
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
@@ -44,7 +52,7 @@ PYTEST_JOBS ?= 2
 
 # 1) unit tests, smoke runs, book build; 2) nbval re-executes the stored notebooks and records
 # their metrics; 3) the chapters' lessons are asserted on those metrics.
-test: $(STAMP)
+test: $(STAMP) chromium
 	@rm -rf $(NBVAL_METRICS)
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests --ignore=tests/lessons \
 	    -n $(PYTEST_JOBS) --dist loadscope --durations=15
@@ -60,6 +68,9 @@ run: $(STAMP)
 
 refresh: $(STAMP)
 	COURSE_OFFLINE=1 $(BIN)/python -m course_utils refresh --chapter $(CHAPTER) $(if $(FORCE),--force,)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 student: $(STAMP)
 	$(BIN)/python -m course_utils student --chapter $(CHAPTER)

@@ -29,6 +29,7 @@ ROOT = Path.cwd()
 NOTEBOOKS = Path("notebooks")
 EXECUTED = Path("_build") / "executed"
 METRICS = Path("_build") / "metrics"
+BENCHMARKS = Path("benchmarks") / "results.json"
 
 
 class CliError(SystemExit):
@@ -200,7 +201,25 @@ def report_markdown(metrics_dir: Path) -> str:
     python = runs[0].get("environment", {}).get("python")
     if python:
         lines += ["", f"Python {python}."]
+    lines += benchmark_markdown(BENCHMARKS)
     return "\n".join(lines) + "\n"
+
+
+def benchmark_markdown(path: Path) -> list[str]:
+    """The ``make bench`` results as a Markdown section (empty if never run)."""
+    if not path.is_file():
+        return []
+    bench = json.loads(path.read_text())
+    env = bench.get("environment", {})
+    lines = ["", "## Benchmarks", "",
+             "Ratios measured side by side in one run of `make bench` "
+             f"(TF {env.get('tensorflow', '?')}, {env.get('device', '?')}, "
+             f"{env.get('threads', '?')} threads).", "",
+             "| comparison | ratio | target | measured |", "| --- | --- | --- | --- |"]
+    for r in bench["results"]:
+        target = "-" if r.get("target") is None else f"{r['target']:g}x"
+        lines.append(f"| {r['name']} | {r['ratio']:.1f}x | {target} | {r['detail']} |")
+    return lines
 
 
 def cmd_report(args: argparse.Namespace) -> int:

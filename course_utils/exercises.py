@@ -369,3 +369,116 @@ register(Exercise(
            "Try [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]."),
     solution="answer = [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]",
 ))
+
+
+# === Chapter 6: Inception ================================================================
+
+register(Exercise(
+    id="06.branch_cost",
+    task="Multiply-adds per image of inception (3a)'s 3x3 branch without its 1x1 reduction: "
+         "28x28x192 input, 128 filters of 3x3, 'same' padding.",
+    checker=expect_number(28 * 28 * 128 * 9 * 192, known_mistakes={
+        28 * 28 * (192 * 96 + 9 * 96 * 128): "that is the branch *with* its 1x1 reduction to "
+                                             "96 channels; the question asks without it.",
+        128 * 9 * 192: "that is the number of weights: each of the 28x28 output positions "
+                       "repeats those multiply-adds.",
+        28 * 28 * 128 * 9: "each output value reads a 3x3 window in all 192 input channels.",
+    }),
+    hints=("Count the multiply-adds of one output value first: a 3x3 window over every input "
+           "channel.",
+           "One output value costs 3 * 3 * 192; there are 28 * 28 * 128 output values."),
+    solution="answer = 28 * 28 * 128 * 3 * 3 * 192  # 173,408,256",
+))
+
+register(Exercise(
+    id="06.module_channels",
+    task="Output channels of inception (4e): 256 1x1, 160 3x3 reduce, 320 3x3, 32 5x5 reduce, "
+         "128 5x5, 128 pool projection.",
+    checker=expect_number(832, known_mistakes={
+        1024: "the 3x3 and 5x5 *reduce* convolutions feed their branch's next convolution; "
+              "only the last layer of each branch reaches the concatenation.",
+        704: "the pooling branch is concatenated too (through its 1x1 projection).",
+    }),
+    hints=("The module concatenates the outputs of its four branches along the channel axis.",
+           "Each branch contributes the filters of its last layer: 1x1, 3x3, 5x5, pool projection."),
+    solution="answer = 256 + 320 + 128 + 128  # 832",
+))
+
+register(Exercise(
+    id="06.asymmetric_saving",
+    task="Percentage of multiply-adds saved by factorizing a 7x7 convolution into 1x7 followed "
+         "by 7x1 (same channels in and out), to one decimal.",
+    checker=expect_number(round(100 * (1 - 14 / 49), 1), abs_tol=0.051, known_mistakes={
+        round(100 * 14 / 49, 1): "that is the cost that remains (14/49); the saving is the rest.",
+        0.714: "answer in percent, not as a fraction.",
+        round(100 * (1 - 18 / 49), 1): "1x7 + 7x1 costs 7 + 7 per output and channel pair, not "
+                                       "two 3x3 kernels.",
+    }, unit="%"),
+    hints=("Per output value and channel pair, a k1 x k2 kernel costs k1 * k2 multiply-adds.",
+           "Before: 7 * 7 = 49. After: 7 + 7 = 14. Saving = 1 - 14/49."),
+    solution="answer = round(100 * (1 - (7 + 7) / (7 * 7)), 1)  # 71.4",
+))
+
+
+# === Chapter 7: ResNet ===================================================================
+
+register(Exercise(
+    id="07.bottleneck_weights",
+    task="Convolution weights (no biases, no batch norm) of a bottleneck block on a 256-channel "
+         "input: 1x1 to 64, 3x3 at 64, 1x1 back to 256, identity shortcut.",
+    checker=expect_number(256 * 64 + 9 * 64 * 64 + 64 * 256, known_mistakes={
+        2 * 9 * 64 * 64: "that is a *basic* block of two 3x3 convolutions at 64 channels.",
+        2 * 9 * 256 * 256: "that is a basic block at 256 channels: the bottleneck avoids it.",
+        9 * 64 * 64: "add the two 1x1 convolutions: 256 -> 64 and 64 -> 256.",
+        256 * 64 + 9 * 64 * 64 + 64 * 256 + 256 * 256: "an identity shortcut has no weights.",
+    }),
+    hints=("A k x k convolution from C_in to C_out channels has k * k * C_in * C_out weights.",
+           "Add 1*1*256*64, 3*3*64*64 and 1*1*64*256."),
+    solution="answer = 256 * 64 + 3 * 3 * 64 * 64 + 64 * 256  # 69,632",
+))
+
+
+def _check_projection_shape(answer: Any) -> tuple[bool, str]:
+    try:
+        shape = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return False, f"answer a tuple (height, width, channels), got {answer!r}."
+    if len(shape) != 3:
+        return False, f"answer three numbers (height, width, channels), got {len(shape)}."
+    if shape == (14, 14, 128):
+        return True, ("the first 3x3 convolution has stride 2 (28 -> 14) and 128 filters; the "
+                      "projection shortcut, a 1x1 convolution with stride 2 and 128 filters, "
+                      "gives the same shape, so the two can be added.")
+    if shape == (28, 28, 128):
+        return False, "the block's first convolution (and its shortcut) has stride 2."
+    if shape[:2] == (14, 14) and shape[2] == 64:
+        return False, ("the projection exists precisely to change the channels: to 128, the "
+                       "block's filters.")
+    if shape == (14, 14, 192):
+        return False, "a residual block adds its two paths; it does not concatenate them."
+    return False, f"{shape} is not it: work out the stride-2 'same' convolution's output size."
+
+
+register(Exercise(
+    id="07.projection_shape",
+    task="Output shape (height, width, channels) of basic_block(x, filters=128, stride=2) on a "
+         "28x28x64 input, whose shortcut is a 1x1 projection with stride 2.",
+    checker=_check_projection_shape,
+    hints=("A 'same' convolution with stride s turns n pixels into ceil(n / s).",
+           "Both paths must produce the same shape to be added: 14 x 14 with 128 channels."),
+    solution="answer = (14, 14, 128)",
+))
+
+register(Exercise(
+    id="07.cifar_depth",
+    task="How many weighted layers does the CIFAR ResNet with n = 18 blocks per stage have "
+         "(three stages of basic blocks, plus the first convolution and the classifier)?",
+    checker=expect_number(110, known_mistakes={
+        108: "add the first 3x3 convolution and the final dense layer.",
+        56: "that is n = 9; the question asks n = 18.",
+        20: "that is n = 3.",
+    }),
+    hints=("Each basic block has two convolutions; there are 3 stages of n blocks.",
+           "6n + 2 layers."),
+    solution="answer = 6 * 18 + 2  # 110",
+))

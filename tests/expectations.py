@@ -70,11 +70,11 @@ BOOK: dict[str, dict[str, tuple]] = {
     "03": {
         # MNIST (4,000 digits offline): the CNN beats the 3x larger MLP on the same images.
         "mnist_cnn_params": (220_234, 220_234),
-        "mnist_cnn_test_accuracy": (0.95, 1.0),
-        "mnist_cnn_test_accuracy - mnist_mlp_test_accuracy": (0.005, 1.0),
+        "mnist_cnn_test_accuracy": (0.94, 1.0),  # 8 seeds: 0.959-0.973
+        "mnist_cnn_test_accuracy - mnist_mlp_test_accuracy": (0.005, 1.0),  # 8 seeds: 0.014-0.031
         # Colour images (CIFAR-10 stand-in offline): CNN >= 80%, an MLP of similar size far below.
         "cifar_num_classes": (10, 10),
-        "cifar_cnn_test_accuracy": (0.80, 1.0),
+        "cifar_cnn_test_accuracy": (0.80, 1.0),  # seeds 1, 2, 42: 0.966-0.992
         "cifar_mlp_test_accuracy": (0.0, 0.6),
         "cifar_cnn_test_accuracy - cifar_mlp_test_accuracy": (0.3, 1.0),
     },

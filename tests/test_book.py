@@ -56,3 +56,79 @@ def test_landing_and_reference_pages(site):
     assert "How transferable are features" in refs
     report = (site / "book" / "report.html").read_text()
     assert "Execution report" in report
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The built site on a localhost port (pages fetched over HTTP, like a reader would)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep the test output clean
+            pass
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):  # the browser moved on
+                pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_site_in_headless_chromium(site, served):
+    """Landing page and every chapter: no console errors, every image loads, every internal
+    link resolves; screenshots are saved under _build/screenshots/."""
+    assert CHROMIUM.is_file(), ("Chromium is missing: `make test` installs Debian's chromium "
+                                "package (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    # index.html redirects to the landing page, book/intro.html.
+    pages = ["index.html", "book/intro.html"] + [f"notebooks/{profiles.notebook_name(c).replace('.ipynb', '.html')}"
+                              for c in profiles.chapters()]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # The machine has no internet: requests to other hosts are blocked, not errors of ours.
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served)
+                   else route.abort())
+        for rel in pages:
+            errors.clear()
+            page.goto(f"{served}/{rel}", wait_until="load")
+            page.wait_for_load_state("networkidle")
+            broken = page.evaluate(
+                "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+                ".map(i => i.getAttribute('src'))")
+            links = page.evaluate(
+                "Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
+                ".filter(h => h.startsWith(location.origin))")
+            own_errors = [e for e in errors if "ERR_FAILED" not in e and "net::" not in e]
+            if own_errors:
+                problems.append(f"{rel}: console errors {own_errors}")
+            if broken:
+                problems.append(f"{rel}: images not loaded {broken}")
+            for link in sorted(set(links)):
+                target = link.split("#")[0].removeprefix(served + "/") or "index.html"
+                if not (site / target).exists():
+                    problems.append(f"{rel}: broken internal link {link}")
+            page.screenshot(path=str(SCREENSHOTS / (rel.replace("/", "_") + ".png")), full_page=False)
+        browser.close()
+    assert not problems, "\n".join(problems)

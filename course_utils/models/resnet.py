@@ -55,20 +55,20 @@ class ZeroPadChannels(layers.Layer):
 
 
 def _conv_bn(x: Any, filters: int, kernel: int, name: str, strides: int = 1,
-             use_bias: bool = False, relu: bool = True) -> Any:
+             use_bias: bool = False, relu: bool = True, bn_momentum: float = 0.99) -> Any:
     x = layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=use_bias,
                       kernel_initializer="he_normal", name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(epsilon=1.001e-5, name=f"{name}_bn")(x)
+    x = layers.BatchNormalization(momentum=bn_momentum, epsilon=1.001e-5, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x) if relu else x
 
 
 def _shortcut(x: Any, out_channels: int, stride: int, kind: str, name: str,
-              use_bias: bool) -> Any:
+              use_bias: bool, bn_momentum: float) -> Any:
     in_channels = int(x.shape[-1])
     same_shape = stride == 1 and in_channels == out_channels
     if kind == "projection" or (kind == "auto" and not same_shape):
         return _conv_bn(x, out_channels, 1, f"{name}.shortcut", strides=stride,
-                        use_bias=use_bias, relu=False)
+                        use_bias=use_bias, relu=False, bn_momentum=bn_momentum)
     if kind == "zero_pad" and not same_shape:
         if out_channels < in_channels:
             raise ValueError("a zero-padding shortcut cannot reduce the channel count.")
@@ -80,40 +80,43 @@ def _shortcut(x: Any, out_channels: int, stride: int, kind: str, name: str,
 
 
 def _merge(x: Any, y: Any, shortcut: str | None, out_channels: int, stride: int, name: str,
-           use_bias: bool) -> Any:
+           use_bias: bool, bn_momentum: float) -> Any:
     if shortcut not in SHORTCUTS:
         raise ValueError(f"shortcut must be one of {SHORTCUTS}, got {shortcut!r}.")
     if shortcut is not None:
-        y = layers.Add(name=f"{name}.add")([_shortcut(x, out_channels, stride, shortcut, name,
-                                                      use_bias), y])
+        short = _shortcut(x, out_channels, stride, shortcut, name, use_bias, bn_momentum)
+        y = layers.Add(name=f"{name}.add")([short, y])
     return layers.Activation("relu", name=f"{name}.relu_out")(y)
 
 
 def basic_block(x: Any, filters: int, stride: int = 1, shortcut: str | None = "auto",
-                use_bias: bool = False, name: str = "block") -> Any:
+                use_bias: bool = False, bn_momentum: float = 0.99, name: str = "block") -> Any:
     """Two 3x3 conv + BN layers (ReLU between); the input is added back before the final
     ReLU: ``relu(F(x) + shortcut(x))``. The first conv carries the ``stride``.
 
     ``shortcut``: ``"auto"`` (identity, or a 1x1 projection + BN when the shape changes:
     the paper's option B), ``"projection"`` (always project: option C), ``"zero_pad"``
     (strided identity with zero channels appended: option A, no parameters) or ``None``
-    (no shortcut: the block of a plain network).
+    (no shortcut: the block of a plain network). ``bn_momentum`` of 0.9 suits short CPU runs.
     """
-    y = _conv_bn(x, filters, 3, f"{name}.a", strides=stride, use_bias=use_bias)
-    y = _conv_bn(y, filters, 3, f"{name}.b", use_bias=use_bias, relu=False)
-    return _merge(x, y, shortcut, filters, stride, name, use_bias)
+    bn = {"use_bias": use_bias, "bn_momentum": bn_momentum}
+    y = _conv_bn(x, filters, 3, f"{name}.a", strides=stride, **bn)
+    y = _conv_bn(y, filters, 3, f"{name}.b", relu=False, **bn)
+    return _merge(x, y, shortcut, filters, stride, name, **bn)
 
 
 def bottleneck_block(x: Any, filters: int, stride: int = 1, shortcut: str | None = "auto",
-                     use_bias: bool = False, name: str = "block") -> Any:
+                     use_bias: bool = False, bn_momentum: float = 0.99,
+                     name: str = "block") -> Any:
     """1x1 conv to ``filters`` (carrying the stride, as in the paper and Keras' ResNet50),
     3x3 conv at ``filters``, 1x1 conv back up to ``4 * filters``; each with BN, ReLU between;
     added to the shortcut before the final ReLU. ``shortcut`` as in :func:`basic_block`."""
     out = BOTTLENECK_EXPANSION * filters
-    y = _conv_bn(x, filters, 1, f"{name}.a", strides=stride, use_bias=use_bias)
-    y = _conv_bn(y, filters, 3, f"{name}.b", use_bias=use_bias)
-    y = _conv_bn(y, out, 1, f"{name}.c", use_bias=use_bias, relu=False)
-    return _merge(x, y, shortcut, out, stride, name, use_bias)
+    bn = {"use_bias": use_bias, "bn_momentum": bn_momentum}
+    y = _conv_bn(x, filters, 1, f"{name}.a", strides=stride, **bn)
+    y = _conv_bn(y, filters, 3, f"{name}.b", **bn)
+    y = _conv_bn(y, out, 1, f"{name}.c", relu=False, **bn)
+    return _merge(x, y, shortcut, out, stride, name, **bn)
 
 
 BLOCKS = {"basic": basic_block, "bottleneck": bottleneck_block}
@@ -152,7 +155,7 @@ def imagenet_resnet(depth: int = 50, input_shape: Sequence[int] = (224, 224, 3),
 
 def cifar_resnet(blocks_per_stage: int = 3, widths: Sequence[int] = (16, 32, 64),
                  input_shape: Sequence[int] = (32, 32, 3), num_classes: int = 10,
-                 residual: bool = True, shortcut: str = "zero_pad",
+                 residual: bool = True, shortcut: str = "zero_pad", bn_momentum: float = 0.99,
                  name: str | None = None) -> keras.Model:
     """The CIFAR-10 network of He et al. (2016, section 4.2): a 3x3 conv, then
     ``len(widths)`` stages of ``blocks_per_stage`` basic blocks (the first block of each later
@@ -169,12 +172,12 @@ def cifar_resnet(blocks_per_stage: int = 3, widths: Sequence[int] = (16, 32, 64)
     depth = 2 * len(widths) * blocks_per_stage + 2
     kind = "resnet" if residual else "plain"
     inputs = keras.Input(tuple(input_shape), name="image")
-    x = _conv_bn(inputs, widths[0], 3, "stem.3x3")
+    x = _conv_bn(inputs, widths[0], 3, "stem.3x3", bn_momentum=bn_momentum)
     for stage, width in enumerate(widths):
         for j in range(blocks_per_stage):
             stride = 2 if stage > 0 and j == 0 else 1
             x = basic_block(x, width, stride=stride, shortcut=shortcut if residual else None,
-                            name=f"stage{stage + 1}_{j + 1}")
+                            bn_momentum=bn_momentum, name=f"stage{stage + 1}_{j + 1}")
     x = layers.GlobalAveragePooling2D(name="avgpool")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="fc")(x)
     return keras.Model(inputs, outputs, name=name or f"{kind}{depth}")
