@@ -17,13 +17,14 @@ export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup chromium book test run refresh report student bench lint clean
+.PHONY: help setup chromium book test run refresh report student bench compat lint clean
 
 help:
 	@echo "make book      set up, then build the site into _build/html from stored outputs"
 	@echo "make test      set up, then run every test (offline)"
 	@echo "make run CHAPTER=01 PROFILE=full   execute a chapter into _build/executed/"
 	@echo "make refresh [CHAPTER=01] [FORCE=1]  re-execute notebooks/ with the book profile"
+	@echo "make compat    smoke-run every chapter with the oldest supported TensorFlow/Keras"
 	@echo "make bench     measured speed ratios (benchmarks/results.json)"
 	@echo "make student   write student copies (solutions replaced by stubs) to _build/student/"
 
@@ -68,6 +69,18 @@ run: $(STAMP)
 
 refresh: $(STAMP)
 	COURSE_OFFLINE=1 $(BIN)/python -m course_utils refresh --chapter $(CHAPTER) $(if $(FORCE),--force,)
+
+# Compatibility lane: the oldest TensorFlow/Keras we claim (tests/compat-constraints.txt), in
+# its own venv, runs every chapter's smoke profile.
+COMPAT := .venv-compat
+compat:
+	@test -x $(COMPAT)/bin/python || $(PYTHON) -m venv $(COMPAT)
+	$(COMPAT)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPAT)/bin/python -m pip install --quiet -c tests/compat-constraints.txt -e . \
+	    papermill==2.7.0 ipykernel==7.4.0 nbformat==5.11.1 pytest==9.2.0 pyyaml
+	$(COMPAT)/bin/python -c "import tensorflow as tf, keras; print('compat lane: TF', tf.__version__, 'Keras', keras.__version__)"
+	PATH=$(abspath $(COMPAT))/bin:$$PATH COURSE_OFFLINE=1 $(COMPAT)/bin/python -m pytest \
+	    tests/test_notebooks.py -k smoke_run -v
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

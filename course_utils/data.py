@@ -162,19 +162,33 @@ def download(fname: str, origin: str, file_hash: str | None, retries: int = 1) -
     import keras
 
     last: Exception | None = None
+    network_only = True
     for _ in range(retries + 1):
         try:
             path = Path(keras.utils.get_file(fname, origin=origin, cache_dir=str(cache_dir().parent),
                                              cache_subdir="datasets"))
+        except Exception as exc:  # keras wraps network failures in a plain Exception
+            last = exc
+            _remove_partial(target)
+            continue
+        try:
             verify_file(path, file_hash)
             return path
-        except Exception as exc:  # network error or checksum mismatch: clean up, retry once
-            last = exc
-            for leftover in (target, Path(f"{target}.tar.gz"), Path(f"{target}.part")):
-                if leftover.exists():
-                    leftover.unlink()
-    raise DatasetError(f"Could not download {fname} from {origin}: {last}. Check the network, "
-                       "or set COURSE_OFFLINE=1 to use the offline stand-in.") from last
+        except DatasetError as exc:  # a partial or corrupt download: remove it, retry once
+            last, network_only = exc, False
+            _remove_partial(target)
+    if network_only:
+        raise OfflineError(f"{fname} could not be downloaded from {origin} ({last}); the network "
+                           "seems unreachable.") from last
+    raise DatasetError(f"Could not download a valid {fname} from {origin}: {last}. Check the "
+                       "network, or set COURSE_OFFLINE=1 to use the offline stand-in.") from last
+
+
+def _remove_partial(target: Path) -> None:
+    """Never leave a half-written download in the cache."""
+    for leftover in (target, Path(f"{target}.tar.gz"), Path(f"{target}.part")):
+        if leftover.exists():
+            leftover.unlink()
 
 
 def _check_member(name: str, dest: Path) -> Path:

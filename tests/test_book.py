@@ -95,8 +95,8 @@ def test_site_in_headless_chromium(site, served):
     from playwright.sync_api import sync_playwright
 
     # index.html redirects to the landing page, book/intro.html.
-    pages = ["index.html", "book/intro.html"] + [f"notebooks/{profiles.notebook_name(c).replace('.ipynb', '.html')}"
-                              for c in profiles.chapters()]
+    chapters = [profiles.notebook_name(c).replace(".ipynb", ".html") for c in profiles.chapters()]
+    pages = ["index.html", "book/intro.html"] + [f"notebooks/{name}" for name in chapters]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as pw:

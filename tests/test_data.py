@@ -114,10 +114,24 @@ def test_download_retries_once_and_leaves_no_partial_file(keras_home, monkeypatc
         return str(target)
 
     monkeypatch.setattr("keras.utils.get_file", fake_get_file)
-    with pytest.raises(data.DatasetError, match="Could not download mnist.npz"):
+    with pytest.raises(data.DatasetError, match="Could not download a valid mnist.npz"):
         data.download("mnist.npz", data.MNIST_URL, sha256(mnist_npz))
     assert len(calls) == 2, "one try plus one retry"
     assert not (keras_home / "datasets" / "mnist.npz").exists(), "partial file left in the cache"
+
+
+def test_unreachable_network_falls_back_to_the_stand_in(keras_home, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+
+    def no_network(*args, **kwargs):
+        raise Exception("URL fetch failure: Name or service not known")
+
+    monkeypatch.setattr("keras.utils.get_file", no_network)
+    with pytest.raises(data.OfflineError, match="network seems unreachable"):
+        data.download("mnist.npz", data.MNIST_URL, data.MNIST_SHA256)
+    d = data.load_mnist()
+    assert d.provenance.kind == "stand-in"
+    assert "stand-in" in capsys.readouterr().out
 
 
 def test_download_uses_verified_cache(keras_home, monkeypatch, mnist_npz):

@@ -64,7 +64,7 @@ def vgg(config: str = "D", num_classes: int = 1000, input_shape: Sequence[int] =
         width: float = 1.0, batch_norm: bool = False, dropout: float = 0.5,
         fc_units: int | None = None, weight_decay: float = 0.0,
         global_pool: bool = False, kernel_initializer: Any = "glorot_uniform",
-        name: str | None = None) -> keras.Model:
+        bn_momentum: float = 0.99, name: str | None = None) -> keras.Model:
     """A VGG network of configuration ``config`` (``"A"``, ``"A-LRN"``, ``"B"``, ``"C"``,
     ``"D"`` = VGG16 or ``"E"`` = VGG19).
 
@@ -85,6 +85,8 @@ def vgg(config: str = "D", num_classes: int = 1000, input_shape: Sequence[int] =
         kernel_initializer: Keras' default, or e.g. ``"zeros"`` to build a full-size model
             quickly when only its shapes and sizes are wanted (random initialisation of 124
             million dense weights takes seconds).
+        bn_momentum: momentum of the batch-norm moving averages (Keras' default 0.99 needs a
+            few hundred steps before the validation numbers, computed with them, mean much).
     """
     blocks = _config(config)
     key = str(config).upper()
@@ -109,7 +111,7 @@ def vgg(config: str = "D", num_classes: int = 1000, input_shape: Sequence[int] =
                               use_bias=not batch_norm, kernel_regularizer=reg,
                               kernel_initializer=kernel_initializer, name=stem)(x)
             if batch_norm:
-                x = layers.BatchNormalization(name=f"{stem}.bn")(x)
+                x = layers.BatchNormalization(momentum=bn_momentum, name=f"{stem}.bn")(x)
             x = layers.ReLU(name=f"{stem}.relu")(x)
             if key == "A-LRN" and b == 1 and i == 1:
                 x = LocalResponseNormalization(name="block1.lrn")(x)
@@ -122,7 +124,7 @@ def vgg(config: str = "D", num_classes: int = 1000, input_shape: Sequence[int] =
         x = layers.Dense(units, use_bias=not batch_norm, kernel_regularizer=reg,
                          kernel_initializer=kernel_initializer, name=f"classifier.fc{i}")(x)
         if batch_norm:
-            x = layers.BatchNormalization(name=f"classifier.fc{i}.bn")(x)
+            x = layers.BatchNormalization(momentum=bn_momentum, name=f"classifier.fc{i}.bn")(x)
         x = layers.ReLU(name=f"classifier.fc{i}.relu")(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"classifier.dropout{i}")(x)
