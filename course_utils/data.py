@@ -487,6 +487,8 @@ def _folder_pipeline(directory: Path, image_size: int, batch_size: int, shuffle:
         directory, labels="inferred", label_mode="int", class_names=class_names,
         image_size=(image_size, image_size), batch_size=None, shuffle=False, verbose=False)
     ds = ds.cache()  # decode and resize each file once
+    for _ in ds:  # fill the cache now: a cache left half-written by a partial read (e.g.
+        pass      # next(iter(ds)) whose iterator outlives it) is kept and truncates later reads
     if shuffle:
         ds = ds.shuffle(2048, seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)

@@ -482,3 +482,111 @@ register(Exercise(
            "6n + 2 layers."),
     solution="answer = 6 * 18 + 2  # 110",
 ))
+
+
+# === Chapter 4: AlexNet ==================================================================
+
+register(Exercise(
+    id="04.conv1_output",
+    task="Output size (height = width) of AlexNet's conv1 on a 227x227 input: 11x11 filters, "
+         "stride 4, no padding.",
+    checker=expect_number(55, known_mistakes={
+        54: "that is a 224-pixel input without padding (the source's Keras model); here the "
+            "input has 227 pixels.",
+        56: "use floor((n - k) / s) + 1, not n / s.",
+        217: "divide by the stride: the filter moves 4 pixels at a time.",
+    }),
+    hints=("Output = floor((n + 2p - k) / s) + 1.",
+           "n = 227, k = 11, s = 4, p = 0: (227 - 11) / 4 + 1."),
+    solution="answer = (227 - 11) // 4 + 1  # 55",
+))
+
+register(Exercise(
+    id="04.fc6_params",
+    task="Parameters of fc6: 6x6x256 flattened inputs, 4,096 units.",
+    checker=expect_number(37_752_832, known_mistakes={
+        37_748_736: "that is the source's number: it forgets the 4,096 biases, one per unit.",
+        16_781_312: "that is fc7 (4,096 inputs); fc6's inputs are the 6x6x256 pool5 maps.",
+        9_216: "that is the number of inputs; each of the 4,096 units has one weight per input.",
+    }),
+    hints=("A dense layer has inputs x units weights and units biases.",
+           "Inputs: 6 * 6 * 256 = 9,216."),
+    solution="answer = 6 * 6 * 256 * 4096 + 4096  # 37,752,832",
+))
+
+register(Exercise(
+    id="04.conv4_two_towers",
+    task="Parameters of the paper's conv4: 384 filters 3x3 on 384 channels, groups=2 (each "
+         "filter sees half of the input channels), biases included.",
+    checker=expect_number(663_936, known_mistakes={
+        1_327_488: "that is the single-tower conv4; with two towers each filter sees only 192 "
+                   "of the 384 input channels.",
+        663_552: "add the 384 biases, one per filter.",
+        332_160: "all 384 filters remain (192 per tower); only their inputs are halved.",
+    }),
+    hints=("A grouped convolution's filter sees in_channels / groups channels.",
+           "3 * 3 * 192 weights per filter, 384 filters, plus 384 biases."),
+    solution="answer = 3 * 3 * (384 // 2) * 384 + 384  # 663,936",
+))
+
+
+# === Chapter 5: VGG ======================================================================
+
+register(Exercise(
+    id="05.block_params",
+    task="Parameters of VGG16's block 3: three 3x3 convolutions with 256 filters, on block 2's "
+         "128 channels, biases included.",
+    checker=expect_number(1_475_328, known_mistakes={
+        1_474_560: "add the biases: 256 per convolution.",
+        1_770_240: "the first convolution of the block sees block 2's 128 channels, not 256.",
+        885_120: "that is one 3x3 convolution from 256 to 384 channels (AlexNet's conv3).",
+        295_168: "that is only the first convolution (128 -> 256); the block has three.",
+    }),
+    hints=("A k x k convolution from C_in to C_out channels has k*k*C_in*C_out weights and "
+           "C_out biases.",
+           "9*128*256 + 256 for the first, 9*256*256 + 256 for each of the other two."),
+    solution="answer = (9 * 128 * 256 + 256) + 2 * (9 * 256 * 256 + 256)  # 1,475,328",
+))
+
+
+def _check_receptive_field(fn: Any) -> tuple[bool, str]:
+    if not callable(fn):
+        return False, "pass a function of n (no parentheses), e.g. check(..., rf)."
+    from course_utils import analysis
+
+    for n in range(1, 9):
+        expected = analysis.receptive_field([(3, 1)] * n).size
+        got = fn(n)
+        if got != expected:
+            hint = ""
+            if got == 3 * n:
+                hint = " Stacked windows overlap: each new layer adds 2 pixels, not 3."
+            elif got == 3 ** n:
+                hint = " The field grows additively with stride 1, not multiplicatively."
+            return False, f"for n = {n} your function gives {got}, expected {expected}.{hint}"
+    return True, "n stacked 3x3 stride-1 convolutions see 2n + 1 pixels (n = 1..8 checked)."
+
+
+register(Exercise(
+    id="05.receptive_field",
+    task="Write rf(n): the receptive field (in pixels, along one side) of n stacked 3x3 "
+         "convolutions with stride 1.",
+    checker=_check_receptive_field,
+    hints=("One 3x3 convolution sees 3 pixels; each further one adds one pixel on each side.",
+           "rf(1) = 3, rf(2) = 5, rf(3) = 7."),
+    solution="def rf(n):\n    return 2 * n + 1\n\nanswer = rf",
+))
+
+register(Exercise(
+    id="05.stack_saving",
+    task="By what percentage do three stacked 3x3 convolutions (C channels in and out) have "
+         "fewer weights than one 7x7 convolution with the same receptive field? Percent, one "
+         "decimal.",
+    checker=expect_number(44.9, abs_tol=0.06, known_mistakes={
+        55.1: "that is the share that remains (27/49); the question asks for the saving.",
+        81.6: "a stack of three 3x3 layers has 3 * 9 = 27 C^2 weights, not 9 C^2.",
+    }, unit="%"),
+    hints=("Three 3x3 layers: 3 * 3 * 3 * C * C = 27 C^2 weights; one 7x7: 49 C^2.",
+           "Saving = 1 - 27/49, in percent."),
+    solution="answer = round(100 * (1 - 27 / 49), 1)  # 44.9",
+))

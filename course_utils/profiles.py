@@ -33,7 +33,7 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "book": {
             "pretrain_size": 3000, "task_train_size": 50, "val_size": 500, "test_size": 1000,
             "pretrain_epochs": 40, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
-            "sweep_sizes": (25, 50, 100, 200, 400),  # a disjoint pool of 400 task-B images
+            "sweep_sizes": (25, 50, 100, 400),  # a disjoint pool of 400 task-B images
         },
         "full": {
             "pretrain_size": 50000, "task_train_size": 50, "val_size": 5000, "test_size": 10000,
@@ -68,6 +68,36 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
                  "cifar_per_class": 600, "cifar_val_fraction": 0.15, "cifar_epochs": 10},
         "full": {"mnist_train_size": 55000, "mnist_val_size": 5000, "mnist_epochs": 10,
                  "cifar_per_class": 600, "cifar_val_fraction": 0.1, "cifar_epochs": 10},
+    },
+    "04": {
+        "title": "AlexNet",
+        "notebook": "04_alexnet.ipynb",
+        "common": {"seed": 42, "batch_size": 32, "learning_rate": 1e-3, "dropout": 0.4,
+                   "bn_momentum": 0.9, "source_steps": 85, "act_learning_rates": (2e-3, 2e-2),
+                   "act_batch_size": 32},
+        "smoke": {"image_size": 64, "width": 0.25, "flowers_per_class": 20, "epochs": 2,
+                  "act_images": 200, "act_epochs": 2},
+        "book": {"image_size": 64, "width": 0.25, "flowers_per_class": 136, "epochs": 20,
+                 "act_images": 1000, "act_epochs": 12},
+        "full": {"image_size": 224, "width": 1.0, "flowers_per_class": 136, "epochs": 40,
+                 "act_images": 10000, "act_epochs": 20},
+    },
+    "05": {
+        "title": "VGG",
+        "notebook": "05_vgg.ipynb",
+        "common": {"seed": 42, "batch_size": 32, "learning_rate": 3e-3, "dropout": 0.3,
+                   "bn_momentum": 0.9, "config": "D", "transfer_images": 8,
+                   "finetune_learning_rate": 1e-5},
+        "smoke": {"image_size": 32, "width": 0.125, "fc_units": 64, "flowers_per_class": 20,
+                  "epochs": 2, "plain_epochs": 1, "transfer_image_size": 32,
+                  "cats_dogs_per_class": 20, "head_epochs": 1, "finetune_epochs": 1},
+        "book": {"image_size": 64, "width": 0.125, "fc_units": 128, "flowers_per_class": 136,
+                 "epochs": 15, "plain_epochs": 5, "transfer_image_size": 64,
+                 "cats_dogs_per_class": 20, "head_epochs": 1, "finetune_epochs": 1},
+        "full": {"image_size": 224, "width": 0.5, "fc_units": 1024, "flowers_per_class": 136,
+                 "epochs": 40, "plain_epochs": 5, "learning_rate": 1e-3,
+                 "transfer_image_size": 224, "cats_dogs_per_class": 300, "head_epochs": 5,
+                 "finetune_epochs": 5},
     },
     "06": {
         "title": "Inception",

@@ -29,6 +29,14 @@ SMOKE: dict[str, dict[str, tuple]] = {
         "cifar_grid_fraction_correct": ACC,
         "mnist_cnn_params": (220_234, 220_234), "cifar_num_classes": (10, 10),
     },
+    "04": {
+        "alexnet_paper_params": (60_965_224, 60_965_224),
+        "alexnet_single_params": (62_378_344, 62_378_344),
+        "source_table_params": (62_369_152, 62_369_152),
+        "test_accuracy": ACC, "val_accuracy": ACC, "short_val_accuracy": ACC,
+        "paper_relu_final_error": ACC, "today_tanh_final_error": ACC,
+        "identical_training": (True, True),
+    },
     "06": {
         "googlenet_params": (6_998_552, 6_998_552), "googlenet_weights": (6_990_272, 6_990_272),
         "saving_5x5_two_3x3_pct": (27.9, 28.1), "saving_3x3_asymmetric_pct": (33.2, 33.4),
@@ -87,6 +95,28 @@ BOOK: dict[str, dict[str, tuple]] = {
         "cifar_cnn_test_accuracy": (0.80, 1.0),  # seeds 1, 2, 42: 0.966-0.992
         "cifar_mlp_test_accuracy": (0.0, 0.6),
         "cifar_cnn_test_accuracy - cifar_mlp_test_accuracy": (0.3, 1.0),
+    },
+    "04": {
+        # AlexNet rebuilt from the paper: "60 million parameters and 650,000 neurons".
+        "alexnet_paper_params": (60_965_224, 60_965_224),   # two towers (grouped convs)
+        "alexnet_paper_mult_adds": (724_406_816, 724_406_816),
+        "alexnet_neurons": (659_272, 659_272),
+        "alexnet_single_params": (62_378_344, 62_378_344),  # one tower
+        "source_table_params": (62_369_152, 62_369_152),    # the source: FC biases missing
+        "dense_params_percent": (93.0, 95.0), "conv_mult_adds_percent": (94.0, 96.0),
+        # ReLU vs tanh, the paper's setting: ReLU reaches 25% training error, tanh saturates.
+        "paper_relu_epochs_to_25": (1, 12),
+        "paper_tanh_final_error": (0.5, 1.0),
+        "paper_tanh_final_error - paper_relu_final_error": (0.3, 1.0),
+        # Today's setting (normalised inputs, Glorot/He): tanh trains too.
+        "today_tanh_final_error": (0.0, 0.25),
+        # Same training, different batch-norm momentum: only the validation numbers differ.
+        "identical_training": (True, True),
+        "short_val_accuracy": (0.0, 0.25),                  # momentum 0.99 after ~85 steps
+        "short_val_accuracy_m09 - short_val_accuracy": (0.03, 1.0),
+        # The scaled-down batch-norm AlexNet learns: test accuracy far above chance (0.1).
+        "test_accuracy": (0.35, 1.0),
+        "val_accuracy": (0.3, 1.0),
     },
     "06": {
         # GoogLeNet rebuilt from Table 1: Keras count (with biases) and weights only.

@@ -40,7 +40,8 @@ def feature_body(model: keras.Model, cut: int | str = -1, name: str = "body") ->
     last = model.layers[cut - 1] if cut != 0 else None
     if last is None:
         raise ValueError("cut=0 would leave an empty body.")
-    return keras.Model(model.inputs, last.output, name=name)
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs  # avoids a Keras warning
+    return keras.Model(inputs, last.output, name=name)
 
 
 def freeze(model: keras.Model, trainable_from: str | None = None) -> keras.Model:
