@@ -78,7 +78,7 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "smoke": {"image_size": 64, "width": 0.25, "flowers_per_class": 20, "epochs": 2,
                   "act_images": 200, "act_epochs": 2},
         "book": {"image_size": 64, "width": 0.25, "flowers_per_class": 136, "epochs": 20,
-                 "act_images": 1000, "act_epochs": 12},
+                 "act_images": 1000, "act_epochs": 14},
         "full": {"image_size": 224, "width": 1.0, "flowers_per_class": 136, "epochs": 40,
                  "act_images": 10000, "act_epochs": 20},
     },

@@ -94,6 +94,8 @@ def timed_fit(model: Any, *args: Any, verbose: int = 0, **kwargs: Any) -> FitRes
             epoch_seconds.append(time.perf_counter() - self._t)
 
     callbacks = list(kwargs.pop("callbacks", None) or []) + [_EpochTimer()]
+    if args and not hasattr(args[0], "shape"):  # a tf.data pipeline shuffles itself; Keras
+        kwargs.setdefault("shuffle", False)     # would warn that shuffle=True is ignored
     start = time.perf_counter()
     history = model.fit(*args, verbose=verbose, callbacks=callbacks, **kwargs)
     seconds = time.perf_counter() - start

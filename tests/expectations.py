@@ -37,6 +37,14 @@ SMOKE: dict[str, dict[str, tuple]] = {
         "paper_relu_final_error": ACC, "today_tanh_final_error": ACC,
         "identical_training": (True, True),
     },
+    "05": {
+        "params_A": (132_863_336, 132_863_336), "params_D": (138_357_544, 138_357_544),
+        "params_E": (143_667_240, 143_667_240), "source_vgg16_params": (134_330_193, 134_330_193),
+        "rf_two_3x3": (5, 5), "rf_three_3x3": (7, 7),
+        "plain_test_accuracy": ACC, "bn_test_accuracy": ACC,
+        "transfer_head_trainable": (1_026, 1_026),
+        "transfer_finetune_trainable": (7_080_450, 7_080_450),
+    },
     "06": {
         "googlenet_params": (6_998_552, 6_998_552), "googlenet_weights": (6_990_272, 6_990_272),
         "saving_5x5_two_3x3_pct": (27.9, 28.1), "saving_3x3_asymmetric_pct": (33.2, 33.4),
@@ -105,7 +113,7 @@ BOOK: dict[str, dict[str, tuple]] = {
         "source_table_params": (62_369_152, 62_369_152),    # the source: FC biases missing
         "dense_params_percent": (93.0, 95.0), "conv_mult_adds_percent": (94.0, 96.0),
         # ReLU vs tanh, the paper's setting: ReLU reaches 25% training error, tanh saturates.
-        "paper_relu_epochs_to_25": (1, 12),
+        "paper_relu_epochs_to_25": (1, 14),                 # seeds 0, 1, 42: 9-10 epochs
         "paper_tanh_final_error": (0.5, 1.0),
         "paper_tanh_final_error - paper_relu_final_error": (0.3, 1.0),
         # Today's setting (normalised inputs, Glorot/He): tanh trains too.
@@ -117,6 +125,25 @@ BOOK: dict[str, dict[str, tuple]] = {
         # The scaled-down batch-norm AlexNet learns: test accuracy far above chance (0.1).
         "test_accuracy": (0.35, 1.0),
         "val_accuracy": (0.3, 1.0),
+    },
+    "05": {
+        # The six configurations built from one table agree with the paper's Table 2.
+        "params_A": (132_863_336, 132_863_336), "params_B": (133_047_848, 133_047_848),
+        "params_C": (133_638_952, 133_638_952), "params_D": (138_357_544, 138_357_544),
+        "params_E": (143_667_240, 143_667_240), "mult_adds_D": (15_470_264_320, 15_470_264_320),
+        "source_vgg16_params": (134_330_193, 134_330_193),  # the source's summary, 17 classes
+        "rf_two_3x3": (5, 5), "rf_three_3x3": (7, 7), "vgg16_receptive_field": (212, 212),
+        "three_3x3_over_7x7": (0.55, 0.552),                 # 27 C^2 / 49 C^2
+        # At initialization the plain network's signal fades; batch norm keeps it at unit scale.
+        "glorot_final_rms": (0.0, 0.02), "bn_final_rms": (0.5, 2.0),
+        "glorot_output_deviation": (0.0, 0.01),
+        # The plain network never leaves ln(10); the same network with batch norm learns.
+        "plain_final_loss": (2.28, 2.33), "plain_test_accuracy": (0.0, 0.2),
+        "bn_test_accuracy": (0.35, 1.0),                     # seeds 1, 2, 42: 0.82-0.96
+        "bn_test_accuracy - plain_test_accuracy": (0.2, 1.0),
+        # Offline transfer: only the code path and what trains when.
+        "transfer_head_trainable": (1_026, 1_026),
+        "transfer_finetune_trainable": (7_080_450, 7_080_450),
     },
     "06": {
         # GoogLeNet rebuilt from Table 1: Keras count (with biases) and weights only.
