@@ -9,6 +9,9 @@ written as data: a block is a list of ``(kernel, filters)``.
 
 Layers are named ``block<b>.conv<i>``, ``block<b>.pool`` and ``classifier.*``, so
 ``analysis.layer_table(model, group_by_prefix=".")`` gives one row per block.
+
+``models.vgg`` is the builder function; import this module's other names explicitly, e.g.
+``from course_utils.models.vgg import CONFIGS, describe``.
 """
 
 from __future__ import annotations
