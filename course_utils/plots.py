@@ -60,17 +60,25 @@ def _show(ax: plt.Axes, image: np.ndarray) -> None:
     ax.set_yticks([])
 
 
+def _grid(n: int, cols: int, cell: tuple[float, float]) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A figure with ``n`` axes in rows of ``cols`` (no ticks); spare cells are hidden."""
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(cell[0] * cols, cell[1] * rows), squeeze=False)
+    flat = list(axes.flat)
+    for ax in flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in flat[n:]:
+        ax.axis("off")
+    return fig, flat[:n]
+
+
 def image_grid(images: np.ndarray, labels: Sequence[int] | None = None,
                class_names: Sequence[str] | None = None, cols: int = 8,
                title: str = "Sample images") -> plt.Figure:
     """A grid of images with their class names as captions."""
-    n = len(images)
-    rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.4 * cols, 1.55 * rows), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        if i >= n:
-            ax.axis("off")
-            continue
+    fig, axes = _grid(len(images), cols, (1.4, 1.55))
+    for i, ax in enumerate(axes):
         _show(ax, images[i])
         if labels is not None:
             label = labels[i]
@@ -85,12 +93,8 @@ def prediction_grid(images: np.ndarray, y_true: Sequence[int], y_pred: Sequence[
                     title: str = "Predictions (green right, red wrong)") -> plt.Figure:
     """Images captioned ``prediction (true)``, green when right and red when wrong."""
     n = len(images)
-    rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.5 * cols, 1.7 * rows), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        if i >= n:
-            ax.axis("off")
-            continue
+    fig, axes = _grid(n, cols, (1.5, 1.7))
+    for i, ax in enumerate(axes):
         _show(ax, images[i])
         ok = int(y_true[i]) == int(y_pred[i])
         ax.set_title(f"{class_names[int(y_pred[i])]}\n({class_names[int(y_true[i])]})",
@@ -144,15 +148,8 @@ def channels(image: np.ndarray, names: Sequence[str] = ("red", "green", "blue"),
 def filters(kernels: np.ndarray, title: str = "First-layer filters", cols: int = 8) -> plt.Figure:
     """Conv kernels of shape ``(kh, kw, in, out)``: RGB when ``in == 3``, else channel 0."""
     k = np.asarray(kernels)
-    n = k.shape[-1]
-    rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols, 1.3 * rows), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if i >= n:
-            ax.axis("off")
-            continue
+    fig, axes = _grid(k.shape[-1], cols, (1.2, 1.3))
+    for i, ax in enumerate(axes):
         w = k[..., i]
         if w.shape[-1] == 3:
             w = (w - w.min()) / (np.ptp(w) + 1e-8)
@@ -169,15 +166,8 @@ def feature_maps(maps: np.ndarray, title: str = "Feature maps", cols: int = 8,
                  max_maps: int = 32) -> plt.Figure:
     """Channels of one activation tensor ``(h, w, c)`` as grey images."""
     maps = np.asarray(maps)
-    n = min(maps.shape[-1], max_maps)
-    rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.4 * rows), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if i >= n:
-            ax.axis("off")
-            continue
+    fig, axes = _grid(min(maps.shape[-1], max_maps), cols, (1.3, 1.4))
+    for i, ax in enumerate(axes):
         ax.imshow(maps[..., i], cmap="viridis")
         ax.set_title(str(i), fontsize=7)
     fig.suptitle(title)

@@ -67,3 +67,48 @@ def test_every_exercise_has_hints_and_a_solution():
     for exercise in exercises.EXERCISES.values():
         assert exercise.hints, exercise.id
         assert exercise.task, exercise.id
+
+
+# --- every chapter's checkers: one right and one wrong answer each -----------------------
+
+def _chapter_cases() -> list[tuple]:
+    """The ``CASES`` tables of tests/test_exercises_chNN.py, all chapters together."""
+    import importlib
+    from pathlib import Path
+
+    cases = []
+    for path in sorted(Path(__file__).parent.glob("test_exercises_ch*.py")):
+        cases += importlib.import_module(f"tests.{path.stem}").CASES
+    return cases
+
+
+CASES = _chapter_cases()
+
+
+@pytest.mark.parametrize("exercise_id,right,wrong,advice", CASES, ids=[c[0] for c in CASES])
+def test_checker_accepts_right_and_rejects_wrong(exercise_id, right, wrong, advice):
+    ok, message = exercises.evaluate(exercise_id, right)
+    assert ok, message
+    ok, message = exercises.evaluate(exercise_id, wrong)
+    assert not ok
+    assert advice in message
+
+
+# Function-writing exercises are checked through their notebook cells (tests/test_student.py).
+ANSWER_EXERCISES = sorted(k for k, e in exercises.EXERCISES.items() if e.solution.startswith("answer ="))
+
+
+@pytest.mark.parametrize("exercise_id", ANSWER_EXERCISES)
+def test_stored_solution_passes_and_hints_exist(exercise_id):
+    """Every answer-style exercise: its solution text passes its own checker; two hints."""
+    exercise = exercises.get(exercise_id)
+    scope: dict = {}
+    exec(exercise.solution, scope)  # noqa: S102 - the course's own solution text
+    assert exercises.evaluate(exercise_id, scope["answer"])[0]
+    assert len(exercise.hints) >= 2
+
+
+def test_every_chapter_exercise_has_a_right_and_wrong_case():
+    covered = {c[0] for c in CASES} | {"01.head_params", "01.freeze", "01.cached_epoch_cost"}
+    missing = sorted(set(exercises.EXERCISES) - covered)
+    assert not missing, f"exercises without a right/wrong test case: {missing}"

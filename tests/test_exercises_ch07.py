@@ -7,30 +7,13 @@ import pytest
 
 from course_utils import exercises
 
+# Used by tests/test_exercises.py: one right and one wrong answer per checker.
 CASES = [
     # (id, right answer, wrong answer, words the feedback on the wrong answer must contain)
     ("07.bottleneck_weights", 69_632, 73_728, "basic"),
     ("07.projection_shape", (14, 14, 128), (28, 28, 128), "stride 2"),
     ("07.cifar_depth", 110, 108, "first 3x3"),
 ]
-
-
-@pytest.mark.parametrize("exercise_id,right,wrong,advice", CASES)
-def test_checker_accepts_right_and_rejects_wrong(exercise_id, right, wrong, advice):
-    ok, message = exercises.evaluate(exercise_id, right)
-    assert ok, message
-    ok, message = exercises.evaluate(exercise_id, wrong)
-    assert not ok
-    assert advice in message
-
-
-@pytest.mark.parametrize("exercise_id", [c[0] for c in CASES])
-def test_stored_solution_passes_and_hints_exist(exercise_id):
-    exercise = exercises.get(exercise_id)
-    scope: dict = {}
-    exec(exercise.solution, scope)  # noqa: S102 - the course's own solution text
-    assert exercises.evaluate(exercise_id, scope["answer"])[0]
-    assert len(exercise.hints) >= 2
 
 
 @pytest.mark.parametrize("wrong,advice", [
