@@ -23,7 +23,7 @@ help:
 	@echo "make book      set up, then build the site into _build/html from stored outputs"
 	@echo "make test      set up, then run every test (offline)"
 	@echo "make run CHAPTER=01 PROFILE=full   execute a chapter into _build/executed/"
-	@echo "make refresh [CHAPTER=01] [FORCE=1]  re-execute notebooks/ with the book profile"
+	@echo "make refresh [CHAPTER=01] [FORCE=1] [ALL=1]  re-execute changed chapters in notebooks/ (book profile)"
 	@echo "make compat    smoke-run every chapter with the oldest supported TensorFlow/Keras"
 	@echo "make bench     measured speed ratios (benchmarks/results.json)"
 	@echo "make student   write student copies (solutions replaced by stubs) to _build/student/"
@@ -68,7 +68,7 @@ run: $(STAMP)
 	$(BIN)/python -m course_utils run --chapter $(CHAPTER) --profile $(PROFILE)
 
 refresh: $(STAMP)
-	COURSE_OFFLINE=1 $(BIN)/python -m course_utils refresh --chapter $(CHAPTER) $(if $(FORCE),--force,)
+	COURSE_OFFLINE=1 $(BIN)/python -m course_utils refresh --chapter $(CHAPTER) $(if $(FORCE),--force,) $(if $(ALL),--all,)
 
 # Compatibility lane: the oldest TensorFlow/Keras we claim (tests/compat-constraints.txt), in
 # its own venv, runs every chapter's smoke profile.

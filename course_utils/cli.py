@@ -150,8 +150,15 @@ def strip_execution_metadata(path: Path) -> None:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from course_utils import freshness
+
     metrics_dir = Path(args.metrics_dir)
-    for chapter in _chapters(args.chapter):
+    chapters = _chapters(args.chapter)
+    todo = chapters if args.all else freshness.stale(chapters)
+    for chapter in sorted(set(chapters) - set(todo)):
+        print(f"{chapter}: up to date (notebook code, profile and helpers unchanged); "
+              "use --all (make refresh ALL=1) to re-execute anyway")
+    for chapter in todo:
         name = profiles.notebook_name(chapter)
         source = NOTEBOOKS / name
         if not args.force and _dirty(source):
@@ -162,9 +169,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             seconds = execute(source, target, None, metrics_dir)
             strip_execution_metadata(target)
             shutil.copyfile(target, source)
+        freshness.record(chapter, freshness.fingerprint(chapter))
         _stamp(metrics_dir / f"{chapter}.json", seconds)
         print(f"{chapter} (book): {seconds:.1f} s -> {source}")
-    if args.report:
+    if args.report and todo:
         Path(args.report).write_text(report_markdown(metrics_dir))
         print(f"wrote {args.report}")
     return 0
@@ -255,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = sub.add_parser("refresh", help="re-execute notebooks/ with the book profile")
     refresh.add_argument("--chapter", default="all")
     refresh.add_argument("--force", action="store_true", help="overwrite uncommitted edits")
+    refresh.add_argument("--all", action="store_true",
+                         help="re-execute even chapters whose inputs did not change")
     refresh.add_argument("--metrics-dir", default=str(METRICS / "book"))
     refresh.add_argument("--report", default="book/report.md",
                          help="regenerate this report page afterwards ('' to skip)")

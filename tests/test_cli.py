@@ -35,7 +35,7 @@ def test_refresh_refuses_uncommitted_edits(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_dirty", lambda path: True)
     monkeypatch.setattr(cli, "execute", lambda *a, **k: pytest.fail("must not execute"))
     with pytest.raises(SystemExit):
-        cli.main(["refresh", "--chapter", "01"])
+        cli.main(["refresh", "--chapter", "01", "--all"])
     assert "uncommitted edits" in capsys.readouterr().err
 
 
@@ -79,3 +79,12 @@ def test_strip_execution_metadata(tmp_path):
     cli.strip_execution_metadata(path)
     again = nbformat.read(path, as_version=4)
     assert "papermill" not in again.metadata and again.cells[0].metadata == {}
+
+
+def test_refresh_skips_up_to_date_chapters(monkeypatch, capsys):
+    from course_utils import freshness
+
+    monkeypatch.setattr(freshness, "stale", lambda chapters, root=None: [])
+    monkeypatch.setattr(cli, "execute", lambda *a, **k: pytest.fail("must not execute"))
+    assert cli.main(["refresh", "--chapter", "01", "--report", ""]) == 0
+    assert "01: up to date" in capsys.readouterr().out

@@ -1,0 +1,66 @@
+"""Incremental refresh: a chapter is stale exactly when its code, profile or a helper it
+(transitively) imports changes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from course_utils import freshness
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A copy of the notebooks and helpers to edit freely."""
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
+                    ignore=shutil.ignore_patterns("*.keras", "fingerprints.json"))
+    shutil.copytree(ROOT / "course_utils", tmp_path / "course_utils",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def test_transitive_helpers_are_found(tree):
+    mods = freshness.helper_modules(tree / "notebooks" / "02_weight_initialization.ipynb", tree)
+    assert "course_utils.initialization" in mods
+    assert "course_utils.synthetic_images" in mods, "data imports it inside a function"
+    ch1 = freshness.helper_modules(tree / "notebooks" / "01_transfer_learning.ipynb", tree)
+    assert "course_utils.initialization" not in ch1
+
+
+def test_helper_change_invalidates_only_the_chapters_that_use_it(tree):
+    for chapter in ("01", "02"):
+        freshness.record(chapter, freshness.fingerprint(chapter, tree), tree)
+    assert freshness.stale(["01", "02"], tree) == []
+    helper = tree / "course_utils" / "initialization.py"
+    helper.write_text(helper.read_text() + "\n# a change\n")
+    assert freshness.stale(["01", "02"], tree) == ["02"]
+    shared = tree / "course_utils" / "training.py"
+    shared.write_text(shared.read_text() + "\n# a change\n")
+    assert freshness.stale(["01", "02"], tree) == ["01", "02"]
+
+
+def test_code_change_invalidates_but_prose_and_outputs_do_not(tree):
+    import nbformat
+
+    freshness.record("01", freshness.fingerprint("01", tree), tree)
+    path = tree / "notebooks" / "01_transfer_learning.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source += "\n\nMore prose."
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    nbformat.write(nb, path)
+    assert freshness.stale(["01"], tree) == []
+    code = next(c for c in nb.cells if c.cell_type == "code" and "PROFILE" in c.source)
+    code.source = 'PROFILE = "smoke"'
+    nbformat.write(nb, path)
+    assert freshness.stale(["01"], tree) == ["01"]
+
+
+def test_stored_fingerprints_match_the_committed_notebooks():
+    """The committed outputs were produced by the committed code: nothing is stale."""
+    from course_utils import profiles
+
+    assert freshness.stale(list(profiles.chapters()), ROOT) == []
