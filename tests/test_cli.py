@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from course_utils import cli
+from course_utils.tooling import cli, execution
 
 
 def test_unknown_profile_lists_valid_ones(capsys):
@@ -76,13 +76,13 @@ def test_strip_execution_metadata(tmp_path):
     nb.cells[0].metadata["execution"] = {"t": 1}
     path = tmp_path / "n.ipynb"
     nbformat.write(nb, path)
-    cli.strip_execution_metadata(path)
+    execution.strip_execution_metadata(path)
     again = nbformat.read(path, as_version=4)
     assert "papermill" not in again.metadata and again.cells[0].metadata == {}
 
 
 def test_refresh_skips_up_to_date_chapters(monkeypatch, capsys):
-    from course_utils import freshness
+    from course_utils.tooling import freshness
 
     monkeypatch.setattr(freshness, "stale", lambda chapters, root=None: [])
     monkeypatch.setattr(cli, "execute", lambda *a, **k: pytest.fail("must not execute"))

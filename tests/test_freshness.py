@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from course_utils import freshness
+from course_utils.tooling import freshness
 from tests.conftest import ROOT
 
 

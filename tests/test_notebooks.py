@@ -10,7 +10,8 @@ import time
 import nbformat
 import pytest
 
-from course_utils import cli, profiles
+from course_utils import profiles
+from course_utils.tooling import execution
 from tests import expectations
 from tests.conftest import ROOT
 
@@ -25,7 +26,7 @@ def _run_smoke(chapter: str, out_dir) -> tuple[dict, float, object]:
     source = ROOT / "notebooks" / profiles.notebook_name(chapter)
     target = out_dir / source.name
     start = time.perf_counter()
-    cli.execute(source, target, "smoke", out_dir / "metrics")
+    execution.execute(source, target, "smoke", out_dir / "metrics")
     seconds = time.perf_counter() - start
     metrics = json.loads((out_dir / "metrics" / f"{chapter}.json").read_text())
     return metrics, seconds, target

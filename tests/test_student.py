@@ -8,7 +8,8 @@ import hashlib
 import nbformat
 import pytest
 
-from course_utils import exercises, profiles, student
+from course_utils import exercises, profiles
+from course_utils.tooling import student
 from tests.conftest import ROOT
 
 NOTEBOOKS = [ROOT / "notebooks" / profiles.notebook_name(c) for c in profiles.chapters()]
@@ -52,7 +53,7 @@ def test_stub_source_shapes():
 
 
 def test_cli_writes_only_under_build(tmp_path, monkeypatch):
-    from course_utils import cli
+    from course_utils.tooling import cli
 
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in NOTEBOOKS}
     monkeypatch.chdir(ROOT)

@@ -1,0 +1,67 @@
+"""Executing chapter notebooks with papermill, and cleaning what papermill leaves behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+DEFAULT_CELL_TIMEOUT = 1800  # seconds per cell; the CLI's --timeout default
+
+
+def _kernel_env(metrics_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env[  # the recorder writes <chapter>.json here
+        "COURSE_METRICS_DIR"] = str(metrics_dir.resolve())
+    return env
+
+
+def execute(source: Path, target: Path, profile: str | None, metrics_dir: Path,
+            timeout: int = DEFAULT_CELL_TIMEOUT) -> float:
+    """Execute ``source`` into ``target`` with papermill; return the wall time in seconds.
+
+    ``profile=None`` executes the notebook as stored (no injected cell): that is how the
+    book's stored outputs are produced.
+    """
+    import papermill as pm
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = dict(os.environ)
+    os.environ.update(_kernel_env(metrics_dir))
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(source), str(target),
+            parameters={} if profile is None else {"PROFILE": profile},
+            kernel_name="python3", cwd=str(source.parent), progress_bar=False,
+            execution_timeout=timeout, log_output=False,
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    return time.perf_counter() - start
+
+
+def stamp_wall_time(metrics_file: Path, seconds: float) -> None:
+    """Add the measured wall time of the whole notebook to its metrics file."""
+    if metrics_file.is_file():
+        data = json.loads(metrics_file.read_text())
+        data["wall_seconds"] = round(seconds, 1)
+        metrics_file.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def strip_execution_metadata(path: Path) -> None:
+    """Remove papermill's metadata and per-cell timestamps from a notebook file."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags")
+        if tags is not None and not tags:
+            cell.metadata.pop("tags")
+    nbformat.write(nb, path)
