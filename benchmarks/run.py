@@ -45,17 +45,18 @@ def bench_transfer(n: int = 512, size: int = 64, epochs: int = 3) -> dict:
     import keras
     import numpy as np
 
-    from course_utils import models, training
+    from course_utils import training
+    from course_utils.models import transfer
 
     rng = np.random.default_rng(0)
     x = rng.random((n, size, size, 3), dtype=np.float32)
     y = rng.integers(0, 2, n)
-    body = models.freeze(_conv_body(size))
-    frozen = models.with_new_head(body, outputs=2, name="frozen")
+    body = transfer.freeze(_conv_body(size))
+    frozen = transfer.with_new_head(body, num_classes=2, name="frozen")
     training.compile_classifier(frozen, learning_rate=1e-3)
     fit_frozen = training.timed_fit(frozen, x, y, epochs=epochs, batch_size=32)
     with training.Timer() as extraction:
-        feats = models.extract_features(body, x, batch_size=32)
+        feats = transfer.extract_features(body, x, batch_size=32)
     head = keras.Sequential([keras.Input(feats.shape[1:]), keras.layers.Dense(2, activation="softmax")])
     training.compile_classifier(head, learning_rate=1e-3)
     fit_head = training.timed_fit(head, feats, y, epochs=epochs, batch_size=32)
@@ -120,7 +121,8 @@ def bench_recipe(target_accuracy: float = 0.88, max_epochs: int = 60) -> dict:
     """Seconds for chapter 1's pretraining to reach ``target_accuracy`` on validation."""
     import keras
 
-    from course_utils import data, models, profiles, training
+    from course_utils import data, profiles, training
+    from course_utils.models.mlp import mlp
 
     cfg = profiles.resolve("01", "book")
     mnist = data.load_mnist(seed=cfg["seed"], verbose=False)
@@ -136,7 +138,7 @@ def bench_recipe(target_accuracy: float = 0.88, max_epochs: int = 60) -> dict:
     out = {}
     for label, momentum in (("book (momentum 0.9)", 0.9), ("source (plain SGD)", 0.0)):
         keras.utils.set_random_seed(cfg["seed"])
-        model = models.mlp(hidden=cfg["hidden"], outputs=10)
+        model = mlp(hidden=cfg["hidden"], num_classes=10)
         training.compile_classifier(model, learning_rate=cfg["learning_rate"], momentum=momentum)
         fit = training.timed_fit(model, x_tr, y_tr, epochs=max_epochs, batch_size=cfg["batch_size"],
                                  validation_data=(x_val, y_val), callbacks=[StopAt()])

@@ -107,14 +107,14 @@ def layer_macs(layer: Any) -> int:
     return 0
 
 
-def _flat_layers(model: Any) -> list[Any]:
+def flat_layers(model: Any) -> list[Any]:
     """Layers in order, nested models expanded, input layers skipped."""
     import keras
 
     out = []
     for layer in model.layers:
         if isinstance(layer, keras.Model):
-            out.extend(_flat_layers(layer))
+            out.extend(flat_layers(layer))
         elif not isinstance(layer, keras.layers.InputLayer):
             out.append(layer)
     return out
@@ -129,7 +129,7 @@ def layer_table(model: Any, group_by_prefix: str | None = None) -> Any:
     import pandas as pd
 
     rows = []
-    for layer in _flat_layers(model):
+    for layer in flat_layers(model):
         params = int(sum(np.prod(w.shape) for w in layer.weights))
         rows.append({"layer": layer.name, "type": type(layer).__name__,
                      "output shape": str(_out_shape(layer)[1:]).replace(",)", ")"),
@@ -170,3 +170,14 @@ def totals(model: Any) -> dict[str, int]:
     """Total parameters and multiply-adds of a model for one example."""
     table = layer_table(model)
     return {"params": table.attrs["total params"], "mult-adds": table.attrs["total mult-adds"]}
+
+
+def count_params(model: Any, trainable: bool | None = None) -> int:
+    """Number of parameters: all, only trainable (``True``) or only frozen (``False``)."""
+    if trainable is None:
+        weights = model.weights
+    elif trainable:
+        weights = model.trainable_weights
+    else:
+        weights = model.non_trainable_weights
+    return int(sum(np.prod(w.shape) for w in weights))

@@ -22,14 +22,14 @@ import pickle
 import shutil
 import tarfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
 
-from course_utils import runtime
+from course_utils import metrics, runtime
 
 # --- sources -----------------------------------------------------------------------------
 
@@ -62,7 +62,7 @@ class Provenance:
     """Where a dataset came from, printed by every loader and stored with the metrics."""
 
     name: str
-    kind: str  # "real" or "stand-in"
+    kind: str  # "real", "stand-in" (for a real set, offline) or "generated" (its own task)
     source: str
     note: str = ""
 
@@ -279,6 +279,8 @@ def subsample(x: np.ndarray, y: np.ndarray, size: int, seed: int = 42) -> tuple[
 
 
 def _announce(provenance: Provenance, verbose: bool) -> None:
+    """Say which data this is (real or stand-in) and record it with the chapter's metrics."""
+    metrics.record_data(provenance)
     if verbose:
         print(provenance.describe())
 
@@ -407,6 +409,34 @@ def load_cifar10(offline: bool | None = None, seed: int = 42, standin_per_class:
     prov = Provenance("CIFAR-10", "stand-in", "course_utils.synthetic_images (generated shapes)",
                       f"Offline: {len(train_idx):,} training and {len(test_idx):,} test images "
                       "of 10 shape classes at 32x32.")
+    _announce(prov, verbose)
+    return ArrayData(x[train_idx], y[train_idx], x[test_idx], y[test_idx], names, prov)
+
+
+# --- generated shapes as a task of their own ---------------------------------------------
+
+def generated_shapes(classes: Sequence[str], *, train_per_class: int, test_per_class: int,
+                     size: int = 32, seed: int = 0, verbose: bool = True) -> ArrayData:
+    """The shapes named in ``classes`` (see :data:`course_utils.synthetic_images.SHAPES`) as
+    uint8 arrays ``(N, size, size, 3)``, exactly ``train_per_class`` training and
+    ``test_per_class`` test images of each, labelled in the order of ``classes``.
+
+    Not a stand-in for a real set: its provenance is named after the shapes it holds
+    (e.g. "Generated shapes: disk, ring, square"), so it is never mistaken for one.
+    """
+    from course_utils import synthetic_images
+
+    if train_per_class < 1 or test_per_class < 1:
+        raise ValueError("need train_per_class >= 1 and test_per_class >= 1, got "
+                         f"{train_per_class} and {test_per_class}.")
+    per_class = train_per_class + test_per_class
+    x, y, names = synthetic_images.make_images(per_class, size, seed=seed, classes=classes)
+    frac = train_per_class / per_class
+    train_idx, test_idx = stratified_indices(y, (frac, 1 - frac), seed)
+    prov = Provenance(f"Generated shapes: {', '.join(names)}", "generated",
+                      "course_utils.synthetic_images",
+                      f"{train_per_class:,} training and {test_per_class:,} test images per "
+                      f"class at {size}x{size}.")
     _announce(prov, verbose)
     return ArrayData(x[train_idx], y[train_idx], x[test_idx], y[test_idx], names, prov)
 

@@ -12,6 +12,7 @@ Images are generated from a seed, so the same call gives the same pixels everywh
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -126,12 +127,29 @@ def class_names(num_classes: int) -> list[str]:
     return list(SHAPES[:num_classes])
 
 
-def make_images(per_class: int, size: int = 32, num_classes: int = 10,
-                seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """``per_class`` images of each class, shuffled: ``(images uint8 NHWC, labels, names)``."""
+def shape_names(classes: Sequence[str]) -> list[str]:
+    """``classes`` checked: at least two distinct names, each one of :data:`SHAPES`."""
+    names = list(classes)
+    unknown = [c for c in names if c not in SHAPES]
+    if unknown:
+        raise ValueError(f"Unknown shape(s) {', '.join(map(repr, unknown))}. "
+                         f"Valid shapes: {', '.join(SHAPES)}.")
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise ValueError(f"classes must name at least two distinct shapes, got {names}.")
+    return names
+
+
+def make_images(per_class: int, size: int = 32, num_classes: int = 10, seed: int = 0, *,
+                classes: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """``per_class`` images of each class, shuffled: ``(images uint8 NHWC, labels, names)``.
+
+    The classes are the first ``num_classes`` shapes, or the shapes named in ``classes``
+    (then ``num_classes`` is ignored), labelled 0, 1, ... in the order given.
+    """
     if per_class < 1 or size < 16:
         raise ValueError(f"need per_class >= 1 and size >= 16, got {per_class} and {size}.")
-    names = class_names(num_classes)
+    names = class_names(num_classes) if classes is None else shape_names(classes)
+    num_classes = len(names)
     rng = np.random.default_rng(seed)
     labels = np.repeat(np.arange(num_classes), per_class)
     rng.shuffle(labels)

@@ -1,24 +1,14 @@
-"""Training helpers: timed fits, comparison tables and recorded metrics.
+"""Training helpers: compiling, timed fits, and the one comparison-row format.
 
-Metrics a chapter records (accuracies, seconds, data provenance) go to a JSON file when the
-environment variable ``COURSE_METRICS_DIR`` is set (papermill runs, nbval in CI, ``make
-refresh``). Tests read those files and assert the chapter's lessons with tolerances, and the
-book's execution report is generated from them.
+Recording a chapter's key numbers lives apart, in :mod:`course_utils.metrics`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-METRICS_ENV = "COURSE_METRICS_DIR"
-
 
 @dataclass
 class FitResult:
@@ -127,88 +117,25 @@ def comparison_table(rows: Mapping[str, Mapping[str, Any]], index_name: str = "r
     return table.round(4)
 
 
-def result_row(model: Any, fit: FitResult, x_test: Any, y_test: Any) -> dict[str, Any]:
-    """One row of a comparison table: trainable parameters, epochs, seconds, final
-    validation accuracy and accuracy on the held-out test set."""
-    from course_utils.models import count_params
+def result_row(model: Any, fit: FitResult, test: Any = None) -> dict[str, Any]:
+    """One row of a comparison table, the same keys in every chapter.
 
-    _, test_acc = model.evaluate(x_test, y_test, verbose=0)
+    ``test`` is a ``tf.data`` pipeline or an ``(x, y)`` pair, evaluated once; leave it out
+    when the comparison reports validation accuracy only. Accuracies are rounded to three
+    decimals, seconds to one.
+    """
+    from course_utils.analysis import count_params
+
     row: dict[str, Any] = {"trainable params": count_params(model, trainable=True),
-                           "epochs": fit.epochs, "seconds": round(fit.seconds, 2)}
+                           "epochs": fit.epochs, "seconds": round(fit.seconds, 1)}
+    if "accuracy" in fit.history:
+        row["train accuracy"] = round(fit.last("accuracy"), 3)
     if "val_accuracy" in fit.history:
-        row["val accuracy"] = fit.last("val_accuracy")
-    row["test accuracy"] = float(test_acc)
+        row["val accuracy"] = round(fit.last("val_accuracy"), 3)
+    if test is not None:
+        if isinstance(test, tuple):
+            _, accuracy = model.evaluate(*test, verbose=0)
+        else:
+            _, accuracy = model.evaluate(test, verbose=0)
+        row["test accuracy"] = round(float(accuracy), 3)
     return row
-
-
-# --- recorded metrics --------------------------------------------------------------------
-
-class MetricsRecorder:
-    """Collects a chapter's key numbers and writes them as JSON for tests and reports."""
-
-    def __init__(self, chapter: str, profile: str) -> None:
-        self.chapter = chapter
-        self.profile = profile
-        self.values: dict[str, Any] = {}
-        self.timings: dict[str, float] = {}
-        self.data: dict[str, Any] = {}
-        self._start = time.perf_counter()
-
-    def record(self, **values: Any) -> None:
-        """Record named numbers (floats, ints, bools or short strings) and save."""
-        for key, value in values.items():
-            if hasattr(value, "item"):  # NumPy / TF scalars
-                value = value.item()
-            if not isinstance(value, (int, float, bool, str)):
-                raise TypeError(f"metric {key!r} must be a number, bool or string, "
-                                f"got {type(value).__name__}.")
-            self.values[key] = value
-        self.save()
-
-    def record_timing(self, **seconds_or_ratios: float) -> None:
-        """Record measured times or speed ratios, kept apart from the metrics because they vary
-        from run to run (the determinism test compares metrics exactly, never timings)."""
-        for key, value in seconds_or_ratios.items():
-            self.timings[key] = round(float(value), 4)
-        self.save()
-
-    def record_data(self, provenance: Any) -> None:
-        """Record the provenance of a dataset the chapter used."""
-        self.data[provenance.name] = provenance.as_dict()
-        self.save()
-
-    def as_dict(self) -> dict[str, Any]:
-        from course_utils import runtime
-
-        info = runtime.current()
-        env: dict[str, Any] = {}
-        if info is not None:
-            env = {"python": platform.python_version(), "tensorflow": info.tensorflow,
-                   "keras": info.keras, "device": info.device, "colab": info.on_colab,
-                   "offline": info.offline}
-        return {"chapter": self.chapter, "profile": self.profile, "metrics": self.values,
-                "timings": self.timings, "data": self.data, "environment": env,
-                "elapsed_seconds": round(time.perf_counter() - self._start, 2)}
-
-    def path(self) -> Path | None:
-        """Where the metrics are written, or ``None`` when ``COURSE_METRICS_DIR`` is unset."""
-        directory = os.environ.get(METRICS_ENV)
-        return Path(directory) / f"{self.chapter}.json" if directory else None
-
-    def save(self) -> None:
-        target = self.path()
-        if target is None:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.as_dict(), indent=2, sort_keys=True) + "\n")
-        tmp.replace(target)
-
-
-def load_metrics(path: Path) -> dict[str, Any]:
-    """Read a metrics JSON written by :class:`MetricsRecorder`."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"No metrics at {path}: run the chapter first "
-                                "(make run CHAPTER=NN or make refresh).")
-    return json.loads(path.read_text())

@@ -41,6 +41,50 @@ def test_helper_change_invalidates_only_the_chapters_that_use_it(tree):
     assert freshness.stale(["01", "02"], tree) == ["01", "02"]
 
 
+ALL = ["01", "02", "03", "04", "05", "06", "07"]
+
+
+def _touch(path):
+    path.write_text(path.read_text() + "\n# an edit\n")
+
+
+def _record_all(tree):
+    for chapter in ALL:
+        freshness.record(chapter, freshness.fingerprint(chapter, tree), tree)
+    assert freshness.stale(ALL, tree) == []
+
+
+def test_resnet_builder_stales_only_the_resnet_chapter(tree):
+    _record_all(tree)
+    _touch(tree / "course_utils" / "models" / "resnet.py")
+    assert freshness.stale(ALL, tree) == ["07"]
+
+
+def test_chapter_exercises_stale_only_their_chapter(tree):
+    _record_all(tree)
+    _touch(tree / "course_utils" / "exercises" / "ch07.py")
+    assert freshness.stale(ALL, tree) == ["07"]
+    _record_all(tree)
+    _touch(tree / "course_utils" / "exercises" / "ch03.py")
+    assert freshness.stale(ALL, tree) == ["03"]
+
+
+def test_profile_change_stales_only_its_chapter(tree):
+    _record_all(tree)
+    path = tree / "course_utils" / "profiles.py"
+    source = path.read_text()
+    start = source.index('"05": {')
+    book = source.index('"book": {', start) + len('"book": {')
+    path.write_text(source[:book] + '"an_edit": 1, ' + source[book:])
+    assert freshness.stale(ALL, tree) == ["05"]
+
+
+def test_tensorflow_version_is_part_of_the_fingerprint(tree, monkeypatch):
+    before = freshness.fingerprint("01", tree)
+    monkeypatch.setattr(freshness, "_versions", lambda: "tensorflow==0.0, keras==0.0")
+    assert freshness.fingerprint("01", tree) != before
+
+
 def test_code_change_invalidates_but_prose_and_outputs_do_not(tree):
     import nbformat
 

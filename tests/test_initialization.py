@@ -69,10 +69,10 @@ def test_keras_draws_match_the_theory(tf):
 def _chain(tf, initializer, depth=3, units=16, activation="relu"):
     import keras
 
-    from course_utils import models
+    from course_utils.models.mlp import mlp
 
     keras.utils.set_random_seed(1)
-    return models.mlp(input_shape=(8,), hidden=(units,) * depth, outputs=3, activation=activation,
+    return mlp(input_shape=(8,), hidden=(units,) * depth, num_classes=3, activation=activation,
                       kernel_initializer=init.initializer(initializer),
                       output_initializer=init.initializer(initializer))
 

@@ -7,13 +7,15 @@ import pytest
 
 
 def test_source_networks_parameter_counts(tf):
-    from course_utils import models
+    from course_utils import analysis
+    from course_utils.models.small_cnn import small_cnn
 
-    mnist = models.small_cnn((28, 28, 1), (32, 64), (64,))
-    assert models.count_params(mnist) == 220_234
+    mnist = small_cnn(input_shape=(28, 28, 1), filters=(32, 64), dense=(64,))
+    assert analysis.count_params(mnist) == 220_234
     assert [layer.name for layer in mnist.layers][:2] == ["conv_1", "pool_1"]
-    cifar = models.small_cnn((32, 32, 3), (16, 32, 64), (500,), conv_dropout=0.3, dense_dropout=0.4)
-    assert models.count_params(cifar) == 541_094
+    cifar = small_cnn(input_shape=(32, 32, 3), filters=(16, 32, 64), dense=(500,),
+                      conv_dropout=0.3, dense_dropout=0.4)
+    assert analysis.count_params(cifar) == 541_094
     assert "dropout_conv" in [layer.name for layer in cifar.layers]
     out = cifar(np.zeros((2, 32, 32, 3), np.float32))
     np.testing.assert_allclose(np.asarray(out).sum(axis=1), 1.0, rtol=1e-5)
@@ -21,11 +23,12 @@ def test_source_networks_parameter_counts(tf):
 
 @pytest.mark.parametrize("kwargs,match", [
     ({"input_shape": (28, 28)}, "channels"),
-    ({"outputs": 1}, "outputs"),
+    ({"num_classes": 1}, "num_classes"),
     ({"conv_dropout": 1.0}, "dropout"),
 ])
 def test_bad_arguments(tf, kwargs, match):
-    from course_utils import models
+    from course_utils import analysis
+    from course_utils.models.small_cnn import small_cnn
 
     with pytest.raises(ValueError, match=match):
-        models.small_cnn(**kwargs)
+        small_cnn(**kwargs)

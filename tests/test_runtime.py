@@ -48,14 +48,15 @@ def test_mirrored_strategy_trains_a_chapter_model_on_one_cpu_device(tf):
     the way the chapters do it (no explicit scope) runs under the global MirroredStrategy."""
     import keras
 
-    from course_utils import models, training
+    from course_utils import training
+    from course_utils.models.mlp import mlp
 
     strategy = runtime.pick_strategy(0, devices=["/cpu:0"])
     assert isinstance(strategy, tf.distribute.MirroredStrategy)
     runtime.use_strategy(strategy)
     try:
         keras.utils.set_random_seed(0)
-        model = models.mlp(input_shape=(4,), hidden=(8,), outputs=2)
+        model = mlp(input_shape=(4,), hidden=(8,), num_classes=2)
         training.compile_classifier(model, learning_rate=0.1)
         assert model.distribute_strategy is strategy
         x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")

@@ -270,7 +270,7 @@ def table1_comparison(model: keras.Model) -> Any:
 
     table = analysis.layer_table(model, group_by_prefix=".")
     weights: dict[str, int] = {}
-    for layer in analysis._flat_layers(model):
+    for layer in analysis.flat_layers(model):
         kernel = getattr(layer, "kernel", None)
         if kernel is not None:
             block = layer.name.split(".")[0]

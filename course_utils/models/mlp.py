@@ -8,8 +8,8 @@ from typing import Any
 import keras
 
 
-def mlp(input_shape: Sequence[int] = (28, 28), hidden: Sequence[int] = (300, 100),
-        outputs: int = 10, activation: str = "leaky_relu",
+def mlp(*, input_shape: Sequence[int] = (28, 28), hidden: Sequence[int] = (300, 100),
+        num_classes: int = 10, activation: str = "leaky_relu",
         kernel_initializer: str | keras.initializers.Initializer = "he_normal",
         name: str = "mlp", output_initializer: Any = "glorot_uniform") -> keras.Model:
     """Flatten -> Dense(h) + activation for each ``h`` in ``hidden`` -> Dense softmax.
@@ -20,8 +20,9 @@ def mlp(input_shape: Sequence[int] = (28, 28), hidden: Sequence[int] = (300, 100
     chapter compares initializers across all layers). Pass initializers as strings or config
     dicts: one Keras 3 initializer *instance* repeats the same numbers in every layer.
     """
-    if outputs < 2:
-        raise ValueError(f"outputs must be at least 2 for a softmax classifier, got {outputs}.")
+    if num_classes < 2:
+        raise ValueError(f"num_classes must be at least 2 for a softmax classifier, "
+                         f"got {num_classes}.")
     layers: list[keras.layers.Layer] = [keras.Input(tuple(input_shape), name="image"),
                                         keras.layers.Flatten(name="flatten")]
     for i, units in enumerate(hidden, start=1):
@@ -31,6 +32,6 @@ def mlp(input_shape: Sequence[int] = (28, 28), hidden: Sequence[int] = (300, 100
             layers.append(keras.layers.LeakyReLU(name=f"act_{i}"))
         else:
             layers.append(keras.layers.Activation(activation, name=f"act_{i}"))
-    layers.append(keras.layers.Dense(outputs, activation="softmax",
+    layers.append(keras.layers.Dense(num_classes, activation="softmax",
                                      kernel_initializer=output_initializer, name="output"))
     return keras.Sequential(layers, name=name)

@@ -3,8 +3,9 @@
 Online, :func:`imagenet_backbone` loads the ImageNet weights (Keras downloads and caches
 them). Offline (``COURSE_OFFLINE=1`` or no network) it builds the same architecture with
 ``weights=None`` and says so: the chapter must then not present the accuracy of a random
-backbone as a transfer-learning result (DESIGN.md), but the code path - preprocessing,
-freezing, the functional ``training=False`` pattern, the new head - is still built and run.
+backbone as a transfer-learning result, but the code path - preprocessing,
+freezing, the functional ``training=False`` pattern, the new head (``models.transfer.with_new_head(backbone.model,
+num_classes=..., preprocess=backbone.preprocess)``) - is still built and run.
 """
 
 from __future__ import annotations
@@ -70,15 +71,3 @@ def imagenet_backbone(name: str, input_shape: tuple[int, int, int] = (224, 224, 
     if verbose:
         print(f"Backbone: {note}")
     return Backbone(model=model, preprocess=preprocess, pretrained=loaded, note=note)
-
-
-def transfer_classifier(backbone: Backbone, num_classes: int, dropout: float = 0.2,
-                        name: str = "imagenet_transfer") -> keras.Model:
-    """The functional pattern: preprocessing -> frozen backbone (``training=False``, so
-    frozen BatchNormalization stays in inference mode) -> dropout -> softmax head."""
-    inputs = keras.Input(backbone.model.input_shape[1:], name="image")
-    x = keras.layers.Lambda(backbone.preprocess, name="preprocess")(inputs)
-    x = backbone.model(x, training=False)
-    x = keras.layers.Dropout(dropout, name="head_dropout")(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", name="head")(x)
-    return keras.Model(inputs, outputs, name=name)

@@ -8,24 +8,25 @@ from collections.abc import Sequence
 import keras
 
 
-def small_cnn(input_shape: Sequence[int] = (28, 28, 1), filters: Sequence[int] = (32, 64),
-              dense: Sequence[int] = (64,), outputs: int = 10, kernel_size: int = 3,
+def small_cnn(*, input_shape: Sequence[int] = (28, 28, 1), filters: Sequence[int] = (32, 64),
+              dense: Sequence[int] = (64,), num_classes: int = 10, kernel_size: int = 3,
               conv_dropout: float = 0.0, dense_dropout: float = 0.0,
               name: str = "small_cnn") -> keras.Model:
     """``[Conv2D(f, kernel_size, padding="same", relu) -> MaxPooling2D(2)]`` for each ``f`` in
     ``filters``, then ``Dropout(conv_dropout)`` (if > 0), ``Flatten``, ``[Dense(u, relu) ->
-    Dropout(dense_dropout)]`` for each ``u`` in ``dense``, and a ``Dense(outputs)`` softmax.
+    Dropout(dense_dropout)]`` for each ``u`` in ``dense``, and a ``Dense(num_classes)`` softmax.
 
-    The source's MNIST network is ``small_cnn((28, 28, 1), (32, 64), (64,))`` (220,234
-    parameters); its CIFAR-10 network is ``small_cnn((32, 32, 3), (16, 32, 64), (500,),
-    conv_dropout=0.3, dense_dropout=0.4)`` (541,094). Layers are named ``conv_1``,
+    The source's MNIST network is ``small_cnn(input_shape=(28, 28, 1), filters=(32, 64), dense=(64,))`` (220,234
+    parameters); its CIFAR-10 network is ``small_cnn(input_shape=(32, 32, 3),
+    filters=(16, 32, 64), dense=(500,), conv_dropout=0.3, dense_dropout=0.4)`` (541,094). Layers are named ``conv_1``,
     ``pool_1``, ..., ``flatten``, ``dense_1``, ..., ``output``.
     """
     if len(input_shape) != 3:
         raise ValueError(f"input_shape must be (height, width, channels), got {tuple(input_shape)}: "
                          "a grayscale image has 1 channel, e.g. (28, 28, 1).")
-    if outputs < 2:
-        raise ValueError(f"outputs must be at least 2 for a softmax classifier, got {outputs}.")
+    if num_classes < 2:
+        raise ValueError(f"num_classes must be at least 2 for a softmax classifier, "
+                         f"got {num_classes}.")
     for rate in (conv_dropout, dense_dropout):
         if not 0.0 <= rate < 1.0:
             raise ValueError(f"dropout rates must be in [0, 1), got {rate}.")
@@ -41,5 +42,5 @@ def small_cnn(input_shape: Sequence[int] = (28, 28, 1), filters: Sequence[int] =
         layers.append(keras.layers.Dense(units, activation="relu", name=f"dense_{i}"))
         if dense_dropout:
             layers.append(keras.layers.Dropout(dense_dropout, name=f"dropout_{i}"))
-    layers.append(keras.layers.Dense(outputs, activation="softmax", name="output"))
+    layers.append(keras.layers.Dense(num_classes, activation="softmax", name="output"))
     return keras.Sequential(layers, name=name)

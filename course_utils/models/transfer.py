@@ -7,19 +7,11 @@ ResNet50/InceptionV3 it fails outright). These helpers copy first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import keras
 import numpy as np
-
-
-def count_params(model: keras.Model, trainable: bool | None = None) -> int:
-    """Number of parameters: all, only trainable (``True``) or only frozen (``False``)."""
-    if trainable is None:
-        weights = model.weights
-    elif trainable:
-        weights = model.trainable_weights
-    else:
-        weights = model.non_trainable_weights
-    return int(sum(np.prod(w.shape) for w in weights))
 
 
 def clone_pretrained(model: keras.Model) -> keras.Model:
@@ -59,12 +51,25 @@ def freeze(model: keras.Model, trainable_from: str | None = None) -> keras.Model
     return model
 
 
-def with_new_head(body: keras.Model, outputs: int, name: str = "transfer") -> keras.Model:
-    """``body`` followed by a fresh softmax ``Dense(outputs)``. Frozen BatchNormalization in
-    the body runs in inference mode (``training=False``)."""
+def with_new_head(body: keras.Model, *, num_classes: int,
+                  preprocess: Callable[[Any], Any] | None = None, dropout: float = 0.0,
+                  name: str = "transfer") -> keras.Model:
+    """The one head builder: ``[preprocess ->] body (training=False) [-> Dropout] -> Dense
+    softmax(num_classes)``.
+
+    ``body`` must output a feature vector (pooled or flattened). It is called with
+    ``training=False``, so a frozen body's BatchNormalization keeps its stored statistics
+    even while the head trains. ``preprocess`` is the backbone's own input transform (e.g.
+    ``keras.applications.resnet50.preprocess_input``), applied inside the model.
+    """
     inputs = keras.Input(body.input_shape[1:], name="image")
-    features = body(inputs, training=False)
-    head = keras.layers.Dense(outputs, activation="softmax", name="new_head")(features)
+    x = inputs
+    if preprocess is not None:
+        x = keras.layers.Lambda(preprocess, name="preprocess")(x)
+    x = body(x, training=False)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="head_dropout")(x)
+    head = keras.layers.Dense(num_classes, activation="softmax", name="new_head")(x)
     return keras.Model(inputs, head, name=name)
 
 

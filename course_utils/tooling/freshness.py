@@ -1,21 +1,31 @@
 """Which chapters need re-executing: a fingerprint of everything a chapter's outputs depend on.
 
 A chapter's fingerprint hashes its notebook's code cells (not outputs or prose), the
-resolved ``book`` profile settings, and the source of every ``course_utils`` module the
-notebook imports, followed transitively through the helpers' own imports. ``make refresh``
-re-executes only the chapters whose fingerprint differs from the one stored after their last
-refresh, so editing a helper invalidates exactly the chapters that use it.
+chapter's own resolved ``book`` settings (so editing another chapter's profile changes
+nothing here), the installed TensorFlow and Keras versions, and the source of every
+``course_utils`` module the notebook imports, followed transitively through the helpers' own
+imports. ``make refresh`` re-executes only the chapters whose fingerprint differs from the one
+stored after their last refresh, so editing a helper invalidates exactly the chapters that use
+it: a chapter that imports ``course_utils.models.resnet`` depends on the ResNet builders, one
+that does not, does not.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.metadata
+import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 PACKAGE = "course_utils"
 STORE = Path("notebooks") / "fingerprints.json"
+# Hashed through the chapter's resolved settings instead of its source: every chapter imports
+# it, and a change to one chapter's profile must not stale the others.
+PROFILES = "course_utils.profiles"
+VERSIONED = ("tensorflow", "keras")
 
 
 def _module_file(root: Path, module: str) -> Path | None:
@@ -77,16 +87,38 @@ def helper_modules(notebook: Path, root: Path) -> list[str]:
     return sorted(seen)
 
 
+def _profiles(root: Path) -> ModuleType:
+    """``course_utils.profiles`` as it is in ``root`` (not necessarily the imported one)."""
+    path = root / "course_utils" / "profiles.py"
+    spec = importlib.util.spec_from_file_location("_fingerprinted_profiles", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _versions() -> str:
+    found = []
+    for name in VERSIONED:
+        try:
+            found.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name} missing")
+    return ", ".join(found)
+
+
 def fingerprint(chapter: str, root: Path = Path(".")) -> str:
     """The chapter's fingerprint (hex sha256) as described in the module docstring."""
-    from course_utils import profiles
-
+    profiles = _profiles(root)
     notebook = root / "notebooks" / profiles.notebook_name(chapter)
     digest = hashlib.sha256()
     for source in _code_cells(notebook):
         digest.update(source.encode() + b"\0")
     digest.update(repr(sorted(profiles.resolve(chapter, "book").items())).encode())
+    digest.update(_versions().encode() + b"\0")
     for module in helper_modules(notebook, root):
+        if module == PROFILES:
+            continue
         path = _module_file(root, module)
         assert path is not None
         digest.update(module.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -1,0 +1,302 @@
+"""Transfer learning, demonstrated: pretrain a small network on one task, reuse it on another.
+
+Chapters 5-7 end with the source's "pretrained backbone" experiment. ImageNet weights need
+the network; offline they do not exist, and the accuracy of a randomly initialised backbone
+would mean nothing. So offline the course pretrains the chapter's own small network on a
+*source* task and transfers it to a *different* target task, with other classes and only a
+few labels each:
+
+* source: the generated shapes disk, ring, square, frame, triangle, with plenty of images;
+* target: the five other shapes (cross, star, crescent, dots, stripes), a few labelled
+  images per class, and a held-out test set.
+
+:func:`compare_transfer` then trains three models on the target's few labels with the same
+epochs and batch size, each with its own learning rate, and measures each on the target's
+test set:
+
+* **from scratch**: the same architecture, randomly initialised;
+* **feature extraction**: the pretrained body, frozen, with a new softmax head;
+* **fine-tuning**: the pretrained body, trainable, with a new head and a smaller learning rate.
+
+The pretrained model is never modified: every reuse starts from a clone.
+:func:`imagenet_or_own_transfer` is the one branch chapters 5-7 share: with real ImageNet
+weights (online) it trains a head on the frozen ImageNet backbone for cats vs dogs; offline it
+says so in one line and runs :func:`compare_transfer` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from course_utils import data, metrics, training
+from course_utils.analysis import count_params
+from course_utils.models import pretrained as pretrained_models
+from course_utils.models import transfer
+
+SOURCE_SHAPES: tuple[str, ...] = ("disk", "ring", "square", "frame", "triangle")
+TARGET_SHAPES: tuple[str, ...] = ("cross", "star", "crescent", "dots", "stripes")
+
+SCRATCH, FEATURES, FINETUNE = "from scratch", "feature extraction", "fine-tuning"
+METHODS: tuple[str, ...] = (SCRATCH, FEATURES, FINETUNE)
+_KEYS = {SCRATCH: "scratch", FEATURES: "feature_extraction", FINETUNE: "fine_tuning"}
+
+Build = Callable[..., Any]  # build(num_classes=k) -> a Keras classifier ending in its head
+
+
+@dataclass
+class TransferComparison:
+    """What a transfer experiment measured.
+
+    ``table`` has one row per method (trainable params, epochs, seconds, train and test
+    accuracy, rounded for display); ``results`` holds the same numbers unrounded, by method.
+    ``pretrain`` describes the pretraining run (absent for an ImageNet backbone), and
+    ``pretrained`` is the pretrained model itself, untouched by the comparison.
+    """
+
+    table: Any
+    results: dict[str, dict[str, float]]
+    source: str
+    target: str
+    pretrain: dict[str, float] = field(default_factory=dict)
+    pretrained: Any = None
+    imagenet: bool = False
+
+    def test_accuracy(self, method: str) -> float:
+        """The unrounded target test accuracy of ``method`` (a row of the table)."""
+        if method not in self.results:
+            raise KeyError(f"No method {method!r}; measured: {', '.join(self.results)}.")
+        return self.results[method]["test accuracy"]
+
+
+# --- the two tasks -------------------------------------------------------------------------
+
+def shape_tasks(*, source_per_class: int = 300, target_per_class: int = 10,
+                test_per_class: int = 60, size: int = 32, seed: int = 0,
+                source_classes: Sequence[str] = SOURCE_SHAPES,
+                target_classes: Sequence[str] = TARGET_SHAPES,
+                verbose: bool = True) -> tuple[data.ArrayData, data.ArrayData]:
+    """``(source, target)``: two generated-shape tasks with no class in common.
+
+    The source has ``source_per_class`` training images per class, the target only
+    ``target_per_class``; both have ``test_per_class`` held-out test images per class.
+    The two are drawn from different seeds, so they share no image either.
+    """
+    overlap = set(source_classes) & set(target_classes)
+    if overlap:
+        raise ValueError(f"source and target must not share classes; both have "
+                         f"{', '.join(sorted(overlap))}.")
+    source = data.generated_shapes(source_classes, train_per_class=source_per_class,
+                                   test_per_class=test_per_class, size=size, seed=seed,
+                                   verbose=verbose)
+    target = data.generated_shapes(target_classes, train_per_class=target_per_class,
+                                   test_per_class=test_per_class, size=size, seed=seed + 1,
+                                   verbose=verbose)
+    return source, target
+
+
+# --- pretraining and the comparison --------------------------------------------------------
+
+def _set_seed(seed: int) -> None:
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def _arrays(task: data.ArrayData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    return (data.to_float(task.x_train), task.y_train, data.to_float(task.x_test), task.y_test)
+
+
+def _fit_and_measure(model: Any, task: data.ArrayData, *, epochs: int, learning_rate: float,
+                     batch_size: int) -> tuple[dict[str, Any], dict[str, float]]:
+    """Compile with Adam, fit on the task's training images, evaluate on its test images.
+    Returns the table row and the unrounded numbers."""
+    x, y, x_test, y_test = _arrays(task)
+    training.compile_classifier(model, learning_rate=learning_rate, optimizer="adam")
+    fit = training.timed_fit(model, x, y, epochs=epochs, batch_size=batch_size, shuffle=True)
+    _, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
+    row = training.result_row(model, fit)
+    row["test accuracy"] = round(float(accuracy), 3)
+    raw = {"trainable params": float(count_params(model, trainable=True)),
+           "epochs": float(fit.epochs), "seconds": fit.seconds,
+           "train accuracy": fit.last("accuracy"), "test accuracy": float(accuracy)}
+    return row, raw
+
+
+def pretrain(build: Build, source: data.ArrayData, *, epochs: int, learning_rate: float,
+             batch_size: int, seed: int) -> tuple[Any, dict[str, float]]:
+    """``build(num_classes=...)`` trained on the source task: ``(model, numbers)``, where the
+    numbers hold its trainable params, epochs, seconds, train and test accuracy."""
+    _set_seed(seed)
+    model = build(num_classes=len(source.class_names))
+    _, raw = _fit_and_measure(model, source, epochs=epochs, learning_rate=learning_rate,
+                              batch_size=batch_size)
+    return model, raw
+
+
+def transfer_models(pretrained: Any, num_classes: int, *,
+                    seed: int) -> dict[str, Any]:
+    """The two reuses of ``pretrained`` (a classifier whose last layer is its head), each
+    built on its own clone so ``pretrained`` never changes: feature extraction (body frozen)
+    and fine-tuning (body trainable), both with a new ``num_classes`` head from
+    :func:`course_utils.models.transfer.with_new_head`, which calls the body with
+    ``training=False``: BatchNormalization keeps the statistics of the source task, frozen
+    or not, and dropout inside the body is off."""
+    out: dict[str, Any] = {}
+    for method, trainable in ((FEATURES, False), (FINETUNE, True)):
+        _set_seed(seed)
+        body = transfer.feature_body(transfer.clone_pretrained(pretrained), name="pretrained_body")
+        if trainable:
+            body.trainable = True
+        else:
+            transfer.freeze(body)
+        out[method] = transfer.with_new_head(body, num_classes=num_classes,
+                                             name=_KEYS[method])
+    return out
+
+
+def compare_on_target(build: Build, pretrained: Any, target: data.ArrayData, *, epochs: int,
+                      learning_rate: float, finetune_learning_rate: float, batch_size: int,
+                      seed: int) -> tuple[Any, dict[str, dict[str, float]]]:
+    """From scratch, feature extraction and fine-tuning on ``target``'s few labels, with the
+    same epochs and batch size: ``(table, raw numbers by method)``. ``pretrained`` is left
+    as it was."""
+    k = len(target.class_names)
+    rows: dict[str, dict[str, Any]] = {}
+    raw: dict[str, dict[str, float]] = {}
+    _set_seed(seed)
+    scratch = build(num_classes=k)
+    rows[SCRATCH], raw[SCRATCH] = _fit_and_measure(
+        scratch, target, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size)
+    reused = transfer_models(pretrained, k, seed=seed)
+    for method, rate in ((FEATURES, learning_rate), (FINETUNE, finetune_learning_rate)):
+        _set_seed(seed)
+        rows[method], raw[method] = _fit_and_measure(
+            reused[method], target, epochs=epochs, learning_rate=rate, batch_size=batch_size)
+    return training.comparison_table(rows, index_name="method"), raw
+
+
+def compare_transfer(build: Build, *, source: data.ArrayData, target: data.ArrayData,
+                     pretrain_epochs: int, epochs: int, learning_rate: float,
+                     finetune_learning_rate: float, batch_size: int, seed: int,
+                     verbose: bool = True) -> TransferComparison:
+    """Pretrain ``build(num_classes=...)`` on ``source``, then compare training from scratch,
+    feature extraction and fine-tuning on ``target``.
+
+    ``build`` returns a Keras classifier whose last layer is its softmax head, for inputs in
+    [0, 1] (the images are scaled here). Every model is built after
+    ``keras.utils.set_random_seed(seed)``. Pretraining, from scratch and the new head use
+    ``learning_rate``; fine-tuning uses ``finetune_learning_rate``; all use Adam, ``epochs``
+    and ``batch_size``. Test accuracies are measured once, on the target's held-out images.
+    """
+    if source.x_train.shape[1:] != target.x_train.shape[1:]:
+        raise ValueError(f"source images {source.x_train.shape[1:]} and target images "
+                         f"{target.x_train.shape[1:]} must have the same shape.")
+    model, pre = pretrain(build, source, epochs=pretrain_epochs, learning_rate=learning_rate,
+                          batch_size=batch_size, seed=seed)
+    if verbose:
+        print(f"Pretrained {model.name} on {source.provenance.name}: test accuracy "
+              f"{pre['test accuracy']:.3f} after {pretrain_epochs} epochs.")
+    table, raw = compare_on_target(build, model, target, epochs=epochs,
+                                   learning_rate=learning_rate,
+                                   finetune_learning_rate=finetune_learning_rate,
+                                   batch_size=batch_size, seed=seed)
+    table.attrs["target"] = target.provenance.name
+    result = TransferComparison(table=table, results=raw, source=source.provenance.name,
+                                target=target.provenance.name, pretrain=pre, pretrained=model)
+    _record(result, source.provenance, target.provenance)
+    return result
+
+
+# --- ImageNet when available, the course's own backbone otherwise --------------------------
+
+def imagenet_transfer(backbone: pretrained_models.Backbone, splits: data.ImageSplits, *,
+                      epochs: int, learning_rate: float, name: str = "imagenet_transfer"
+                      ) -> TransferComparison:
+    """A new head on the frozen ImageNet ``backbone`` (its own preprocessing inside the
+    model), trained on ``splits.train`` and measured once on ``splits.test``."""
+    transfer.freeze(backbone.model)
+    model = transfer.with_new_head(backbone.model, num_classes=len(splits.class_names),
+                                   preprocess=backbone.preprocess, name=name)
+    training.compile_classifier(model, learning_rate=learning_rate, optimizer="adam")
+    fit = training.timed_fit(model, splits.train, validation_data=splits.val, epochs=epochs)
+    _, accuracy = model.evaluate(splits.test, verbose=0)
+    row = training.result_row(model, fit)
+    row["test accuracy"] = round(float(accuracy), 3)
+    raw = {"trainable params": float(count_params(model, trainable=True)),
+           "epochs": float(fit.epochs), "seconds": fit.seconds,
+           "train accuracy": fit.last("accuracy"), "test accuracy": float(accuracy)}
+    table = training.comparison_table({FEATURES: row}, index_name="method")
+    table.attrs["target"] = splits.provenance.name
+    return TransferComparison(table=table, results={FEATURES: raw},
+                              source=f"ImageNet ({backbone.model.name})",
+                              target=splits.provenance.name, pretrained=backbone.model,
+                              imagenet=True)
+
+
+def imagenet_or_own_transfer(backbone: str, build: Build, *, image_size: int, epochs: int,
+                             learning_rate: float, finetune_learning_rate: float,
+                             batch_size: int, seed: int, pretrain_epochs: int,
+                             source_per_class: int = 300, target_per_class: int = 10,
+                             test_per_class: int = 60, own_image_size: int = 32,
+                             imagenet_data: Callable[[], data.ImageSplits] | None = None,
+                             weights: str = "auto", verbose: bool = True
+                             ) -> TransferComparison:
+    """The transfer section of chapters 5-7, in one call.
+
+    With ImageNet weights for ``backbone`` (``"vgg16"``, ``"inception_v3"``, ``"resnet50"``;
+    online): a new head on the frozen backbone, trained for ``epochs`` with
+    ``learning_rate`` on cats vs dogs at ``image_size`` (or on ``imagenet_data()``), and
+    measured on its test split. Without them (offline): one line says so, and
+    :func:`compare_transfer` runs ``build`` on :func:`shape_tasks` at ``own_image_size``.
+    """
+    net = pretrained_models.imagenet_backbone(backbone, (image_size, image_size, 3),
+                                              weights=weights, verbose=False)
+    if net.pretrained:
+        if verbose:
+            print(f"Backbone: {net.note}")
+        splits = (imagenet_data() if imagenet_data is not None else
+                  data.load_cats_vs_dogs(image_size=image_size, batch_size=batch_size,
+                                         seed=seed, verbose=verbose))
+        result = imagenet_transfer(net, splits, epochs=epochs, learning_rate=learning_rate,
+                                   name=f"{backbone}_transfer")
+        _record(result, None, splits.provenance)
+        return result
+    if verbose:
+        print(f"No ImageNet weights for {backbone} (offline): transfer is shown with the "
+              "chapter's own network, pretrained here on generated shapes.")
+    source, target = shape_tasks(source_per_class=source_per_class,
+                                 target_per_class=target_per_class,
+                                 test_per_class=test_per_class, size=own_image_size,
+                                 seed=seed, verbose=verbose)
+    return compare_transfer(build, source=source, target=target,
+                            pretrain_epochs=pretrain_epochs, epochs=epochs,
+                            learning_rate=learning_rate,
+                            finetune_learning_rate=finetune_learning_rate,
+                            batch_size=batch_size, seed=seed, verbose=verbose)
+
+
+def _record(result: TransferComparison, source: data.Provenance | None,
+            target: data.Provenance) -> None:
+    """Record the key numbers with the chapter's recorder, if one is running."""
+    recorder = metrics.current()
+    if recorder is None:
+        return
+    for provenance in (source, target):
+        if provenance is not None:
+            recorder.record_data(provenance)
+    if result.imagenet:
+        recorder.record(imagenet_transfer_test_accuracy=result.test_accuracy(FEATURES))
+        recorder.record_timing(imagenet_transfer_seconds=result.results[FEATURES]["seconds"])
+        return
+    values: dict[str, Any] = {"transfer_source_test_accuracy": result.pretrain["test accuracy"]}
+    timings: dict[str, float] = {"transfer_pretrain_seconds": result.pretrain["seconds"]}
+    for method, numbers in result.results.items():
+        values[f"transfer_{_KEYS[method]}_test_accuracy"] = numbers["test accuracy"]
+        values[f"transfer_{_KEYS[method]}_trainable"] = int(numbers["trainable params"])
+        timings[f"transfer_{_KEYS[method]}_seconds"] = numbers["seconds"]
+    recorder.record(**values)
+    recorder.record_timing(**timings)
