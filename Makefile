@@ -17,7 +17,7 @@ export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup chromium book test run refresh report student bench compat lint clean
+.PHONY: help setup chromium book test run refresh report student bench compat colab rehearse lint clean ci-lint retarget
 
 help:
 	@echo "make book      set up, then build the site into _build/html from stored outputs"
@@ -25,8 +25,11 @@ help:
 	@echo "make run CHAPTER=01 PROFILE=full   execute a chapter into _build/executed/"
 	@echo "make refresh [CHAPTER=01] [FORCE=1] [ALL=1]  re-execute changed chapters in notebooks/ (book profile)"
 	@echo "make compat    smoke-run every chapter with the oldest supported TensorFlow/Keras"
+	@echo "make colab     smoke-run every student notebook in Colab's package set, installed from a wheel"
+	@echo "make rehearse  run every chapter's full profile, epochs and sample counts capped (CPU)"
 	@echo "make bench     measured speed ratios (benchmarks/results.json)"
 	@echo "make student   write student copies (solutions replaced by stubs) to _build/student/"
+	@echo "make retarget URL=https://github.com/<owner>/<repo> [BRANCH=main]  point a fork's links at it"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -53,7 +56,7 @@ PYTEST_JOBS ?= 2
 
 # 1) unit tests, smoke runs, book build; 2) nbval re-executes the stored notebooks and records
 # their metrics; 3) the chapters' lessons are asserted on those metrics.
-test: $(STAMP) chromium
+test: $(STAMP) chromium ci-lint
 	@rm -rf $(NBVAL_METRICS)
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests --ignore=tests/lessons \
 	    -n $(PYTEST_JOBS) --dist loadscope --durations=15
@@ -63,9 +66,10 @@ test: $(STAMP) chromium
 	COURSE_OFFLINE=1 COURSE_LESSONS_METRICS_DIR=$(abspath $(NBVAL_METRICS)) \
 	    $(BIN)/python -m pytest tests/lessons -v
 	$(BIN)/ruff check .
+	@$(MAKE) --no-print-directory colab
 
 run: $(STAMP)
-	$(BIN)/python -m course_utils run --chapter $(CHAPTER) --profile $(PROFILE)
+	$(BIN)/python -m course_utils run --chapter $(CHAPTER) --profile $(PROFILE) $(if $(SET),--set $(SET),)
 
 refresh: $(STAMP)
 	COURSE_OFFLINE=1 $(BIN)/python -m course_utils refresh --chapter $(CHAPTER) $(if $(FORCE),--force,) $(if $(ALL),--all,)
@@ -82,6 +86,25 @@ compat:
 	PATH=$(abspath $(COMPAT))/bin:$$PATH COURSE_OFFLINE=1 $(COMPAT)/bin/python -m pytest \
 	    tests/test_notebooks.py -k smoke_run -v
 
+# Colab lane: Colab's own package set (tests/colab-constraints.txt) in its own venv, rebuilt only
+# when that file changes; course_utils installed from a clean copy of the tree as pip installs it
+# from git; every student notebook runs its smoke profile from a folder outside the checkout.
+COLAB := .venv-colab
+COLAB_PINS := tests/colab-constraints.txt
+COLAB_STAMP := $(COLAB)/.installed-$(firstword $(shell sha256sum $(COLAB_PINS) 2>/dev/null | cut -c1-16))
+$(COLAB_STAMP):
+	rm -rf $(COLAB)
+	$(PYTHON) -m venv $(COLAB) || python3 -m venv $(COLAB)
+	$(COLAB)/bin/python -m pip install --quiet -r $(COLAB_PINS)
+	@touch $@
+colab: $(COLAB_STAMP)
+	COURSE_OFFLINE=1 $(COLAB)/bin/python -m course_utils.tooling.colab_lane --constraints $(COLAB_PINS)
+
+# The full profile on CPU with epochs and sample counts capped: wall time and peak memory per
+# chapter into _build/metrics/rehearsal.json and the report page.
+rehearse: $(STAMP)
+	COURSE_OFFLINE=1 $(BIN)/python -m course_utils rehearse --chapter $(CHAPTER)
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
@@ -93,6 +116,19 @@ report: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The GitHub workflows: valid against the workflow JSON schema, and zizmor's offline audit
+# finds nothing of medium severity or above (part of `make test`).
+ci-lint: $(STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress --color never --min-severity medium .github/workflows
+
+# Point every repository link (config, install lines, Colab links, student copies, docs) at a
+# fork: make retarget URL=https://github.com/<owner>/<repo> [BRANCH=main]
+URL    ?=
+BRANCH ?= main
+retarget: $(STAMP)
+	$(BIN)/python -m course_utils retarget --url '$(URL)' --branch '$(BRANCH)'
 
 clean:
 	rm -rf _build

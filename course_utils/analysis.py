@@ -8,7 +8,7 @@ numbers of the code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,3 +181,34 @@ def count_params(model: Any, trainable: bool | None = None) -> int:
     else:
         weights = model.non_trainable_weights
     return int(sum(np.prod(w.shape) for w in weights))
+
+
+def size_table(builders: Mapping[str, Callable[[], Any]], *,
+               extra: Mapping[str, Mapping[str, Any]] | None = None,
+               index_name: str = "model") -> Any:
+    """One row per model: conv and dense parameters, total parameters and multiply-adds per
+    example, computed from the model that ``builders[name]()`` builds.
+
+    The models are built one at a time and the Keras session is cleared after each, so a
+    family of full-size networks fits in memory (build them with
+    ``kernel_initializer="zeros"`` when only their sizes matter). ``extra[name]`` adds
+    columns before the computed ones, e.g. a paper's own numbers to compare against.
+    """
+    import keras
+    import pandas as pd
+
+    rows = {}
+    for name, build in builders.items():
+        model = build()
+        table = layer_table(model)
+        split = split_by_type(table)
+        rows[name] = {**dict((extra or {}).get(name, {})),
+                      "conv params": int(split["params"].get("conv", 0)),
+                      "dense params": int(split["params"].get("dense", 0)),
+                      "params": table.attrs["total params"],
+                      "mult-adds": table.attrs["total mult-adds"]}
+        del model
+        keras.backend.clear_session()
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = index_name
+    return frame

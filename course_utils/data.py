@@ -285,6 +285,13 @@ def _announce(provenance: Provenance, verbose: bool) -> None:
         print(provenance.describe())
 
 
+def standin_name(num_classes: int) -> str:
+    """The name of a generated stand-in set, e.g. "Generated shapes (10 classes)": titles
+    and sentences that use ``provenance.name`` then say what the data is, never the name
+    of the real set it stands in for (that one is in the provenance's note)."""
+    return f"Generated shapes ({num_classes} classes)"
+
+
 def _use_real(offline: bool | None) -> bool:
     return not (runtime.is_offline() if offline is None else offline)
 
@@ -406,9 +413,10 @@ def load_cifar10(offline: bool | None = None, seed: int = 42, standin_per_class:
 
     x, y, names = synthetic_images.make_images(standin_per_class, 32, 10, seed)
     train_idx, test_idx = stratified_indices(y, (5 / 6, 1 / 6), seed)
-    prov = Provenance("CIFAR-10", "stand-in", "course_utils.synthetic_images (generated shapes)",
-                      f"Offline: {len(train_idx):,} training and {len(test_idx):,} test images "
-                      "of 10 shape classes at 32x32.")
+    prov = Provenance(standin_name(10), "stand-in",
+                      "course_utils.synthetic_images (generated shapes)",
+                      f"Offline stand-in for CIFAR-10: {len(train_idx):,} training and "
+                      f"{len(test_idx):,} test images of 10 shape classes at 32x32.")
     _announce(prov, verbose)
     return ArrayData(x[train_idx], y[train_idx], x[test_idx], y[test_idx], names, prov)
 
@@ -608,10 +616,11 @@ def load_flowers17(image_size: int = 64, batch_size: int = 32, seed: int = 42,
             pass
     root = standin_folders("flowers17", standin_classes, standin_per_class, max(image_size, 64),
                            seed, fractions)
-    prov = Provenance("Oxford Flowers 17", "stand-in",
+    prov = Provenance(standin_name(standin_classes), "stand-in",
                       "course_utils.synthetic_images (generated shapes, class folders)",
-                      f"Offline: {standin_classes} shape classes x {standin_per_class} images, "
-                      "split 70/15/15 by class after a shuffle.")
+                      f"Offline stand-in for Oxford Flowers 17: {standin_classes} shape "
+                      f"classes x {standin_per_class} images, split 70/15/15 by class after "
+                      "a shuffle.")
     return image_folder_splits(root, image_size, batch_size, seed, prov, verbose)
 
 
@@ -635,10 +644,10 @@ def load_cats_vs_dogs(image_size: int = 64, batch_size: int = 32, seed: int = 42
             pass
     root = standin_folders("cats_vs_dogs", 2, standin_per_class, max(image_size, 64), seed,
                            fractions)
-    prov = Provenance("Cats vs dogs", "stand-in",
+    prov = Provenance(standin_name(2), "stand-in",
                       "course_utils.synthetic_images (generated shapes, class folders)",
-                      f"Offline: 2 shape classes x {standin_per_class} images, "
-                      "split 70/15/15 by class after a shuffle.")
+                      f"Offline stand-in for cats vs dogs: 2 shape classes x "
+                      f"{standin_per_class} images, split 70/15/15 by class after a shuffle.")
     return image_folder_splits(root, image_size, batch_size, seed, prov, verbose)
 
 
@@ -648,3 +657,33 @@ def to_float(images: np.ndarray) -> np.ndarray:
 
 
 
+
+
+def across_classes(images: Any, labels: Any = None, n: int = 16,
+                   seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` examples that cycle through the classes (class 0, 1, 2, ..., then again), each
+    drawn at random with ``seed``: a prediction grid or augmentation demo then shows every
+    class, not the first batch of one pipeline (which may hold a single class).
+
+    ``images`` is an array (with ``labels``) or a batched ``tf.data`` pipeline of
+    ``(images, labels)``, read to the end.
+    """
+    if labels is None:
+        batches = [(np.asarray(x), np.asarray(y)) for x, y in images]
+        if not batches:
+            raise ValueError("the pipeline is empty: no examples to pick from.")
+        images = np.concatenate([b[0] for b in batches])
+        labels = np.concatenate([b[1] for b in batches])
+    images, labels = np.asarray(images), np.asarray(labels)
+    if len(images) != len(labels):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels.")
+    rng = np.random.default_rng(seed)
+    pools = {int(c): list(rng.permutation(np.flatnonzero(labels == c)))
+             for c in np.unique(labels)}
+    chosen: list[int] = []
+    while len(chosen) < n and any(pools.values()):
+        for c in sorted(pools):
+            if pools[c] and len(chosen) < n:
+                chosen.append(int(pools[c].pop()))
+    index = np.array(chosen, dtype=np.int64)
+    return images[index], labels[index]

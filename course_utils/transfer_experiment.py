@@ -182,6 +182,7 @@ def compare_on_target(build: Build, pretrained: Any, target: data.ArrayData, *, 
 def compare_transfer(build: Build, *, source: data.ArrayData, target: data.ArrayData,
                      pretrain_epochs: int, epochs: int, learning_rate: float,
                      finetune_learning_rate: float, batch_size: int, seed: int,
+                     pretrain_learning_rate: float | None = None,
                      verbose: bool = True) -> TransferComparison:
     """Pretrain ``build(num_classes=...)`` on ``source``, then compare training from scratch,
     feature extraction and fine-tuning on ``target``.
@@ -195,7 +196,8 @@ def compare_transfer(build: Build, *, source: data.ArrayData, target: data.Array
     if source.x_train.shape[1:] != target.x_train.shape[1:]:
         raise ValueError(f"source images {source.x_train.shape[1:]} and target images "
                          f"{target.x_train.shape[1:]} must have the same shape.")
-    model, pre = pretrain(build, source, epochs=pretrain_epochs, learning_rate=learning_rate,
+    model, pre = pretrain(build, source, epochs=pretrain_epochs,
+                          learning_rate=pretrain_learning_rate or learning_rate,
                           batch_size=batch_size, seed=seed)
     if verbose:
         print(f"Pretrained {model.name} on {source.provenance.name}: test accuracy "

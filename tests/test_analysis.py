@@ -63,3 +63,23 @@ def test_layer_table_groups_by_prefix_and_handles_depthwise(tf):
     assert grouped.loc["block1", "mult-adds"] == 8 * 8 * 2 * 4 + 8 * 8 * 4 * 9
     assert grouped.loc["block2", "mult-adds"] == 8 * 8 * 4 * 9 + 8 * 8 * 4 * 5
     assert analysis.totals(model)["params"] == model.count_params()
+
+
+def test_size_table_builds_each_model_and_adds_extra_columns(tf):
+    import keras
+
+    def build(units):
+        return lambda: keras.Sequential([
+            keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3, name="conv"),
+            keras.layers.Flatten(), keras.layers.Dense(units, name="fc")])
+
+    table = analysis.size_table({"small": build(2), "large": build(5)},
+                                extra={"small": {"paper params": 1}}, index_name="net")
+    assert list(table.index) == ["small", "large"] and table.index.name == "net"
+    assert list(table.columns)[:1] == ["paper params"]
+    conv = 3 * 3 * 3 * 4 + 4
+    assert table.loc["small", "conv params"] == conv
+    assert table.loc["large", "dense params"] == 6 * 6 * 4 * 5 + 5
+    assert table.loc["large", "params"] == conv + 6 * 6 * 4 * 5 + 5
+    assert table.loc["small", "mult-adds"] == 6 * 6 * 4 * 27 + 6 * 6 * 4 * 2
+    assert table.loc["small", "paper params"] == 1

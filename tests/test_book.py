@@ -59,6 +59,21 @@ def test_landing_and_reference_pages(site):
     assert "Execution report" in report
 
 
+def test_every_page_shows_the_licence_and_an_issues_button(site):
+    """Readers see the content licence in the footer and can report an erratum from any page
+    (the issues button opens a new issue on the configured repository)."""
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    chapters = [f"notebooks/{profiles.notebook_name(c).replace('.ipynb', '.html')}"
+                for c in profiles.chapters()]
+    for rel in ["book/intro.html", "book/setup.html", *chapters]:
+        text = (site / rel).read_text()
+        footer = text[text.index('<div class="extra_footer">'):]
+        assert 'href="https://creativecommons.org/licenses/by/4.0/"' in footer, rel
+        assert "CC BY 4.0" in footer and "MIT" in footer, rel
+        assert f'href="{url}/blob/' in footer and "LICENSE-CONTENT.md" in footer, rel
+        assert f'{url}/issues/new?title=' in text, f"{rel}: no issues button"
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 

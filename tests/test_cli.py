@@ -88,3 +88,27 @@ def test_refresh_skips_up_to_date_chapters(monkeypatch, capsys):
     monkeypatch.setattr(cli, "execute", lambda *a, **k: pytest.fail("must not execute"))
     assert cli.main(["refresh", "--chapter", "01", "--report", ""]) == 0
     assert "01: up to date" in capsys.readouterr().out
+
+
+def test_run_names_the_failing_chapter_and_runs_the_others(monkeypatch, tmp_path, capsys):
+    """`make run CHAPTER=all` (the weekly workflow) fails naming the chapter that failed."""
+    ran = []
+
+    def fake_execute(source, target, profile, metrics_dir, timeout):
+        ran.append(source.name)
+        if source.name.startswith("02_"):
+            raise RuntimeError("download failed: HTTP 404\nmore detail")
+        return 1.0
+
+    monkeypatch.setattr(cli, "execute", fake_execute)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["run", "--chapter", "01,02,03", "--profile", "smoke",
+                  "--output-dir", str(tmp_path)])
+    assert exc.value.code == 2
+    assert [name[:2] for name in ran] == ["01", "02", "03"]
+    captured = capsys.readouterr()
+    assert "chapter 02 (02_weight_initialization.ipynb, smoke profile) failed: RuntimeError: " \
+           "download failed: HTTP 404;" in captured.err
+    assert "1 chapter(s) failed" in captured.err
+    assert "::error title=Chapter 02 failed::chapter 02" in captured.out

@@ -315,3 +315,35 @@ def test_flowers17_standin_folders_every_class_in_every_split(tf, keras_home):
     for ds in (splits.train, splits.val, splits.test):
         labels = np.concatenate([y.numpy() for _, y in ds])
         assert set(labels) == set(range(4))
+
+
+def test_across_classes_cycles_through_every_class():
+    x = np.arange(40).reshape(40, 1)
+    y = np.repeat(np.arange(4), 10)  # class-sorted, as an unshuffled pipeline would be
+    images, labels = data.across_classes(x, y, n=8, seed=0)
+    assert list(labels) == [0, 1, 2, 3, 0, 1, 2, 3]
+    assert len(set(images[:, 0])) == 8 and all(y[images[:, 0]] == labels)
+    again, _ = data.across_classes(x, y, n=8, seed=0)
+    assert np.array_equal(images, again)
+
+
+def test_across_classes_reads_a_batched_pipeline(tf):
+    x = np.arange(12, dtype=np.float32).reshape(12, 1)
+    y = np.array([0] * 9 + [1] * 3)
+    pipeline = tf.data.Dataset.from_tensor_slices((x, y)).batch(4)
+    _, labels = data.across_classes(pipeline, n=6, seed=1)
+    assert sorted(labels.tolist()) == [0, 0, 0, 1, 1, 1]
+
+
+def test_standins_are_named_for_what_they_are(tf, keras_home):
+    """Generated data never carries a real data set's name; the note says what it replaces."""
+    cifar = data.load_cifar10(offline=True, standin_per_class=12, verbose=False)
+    flowers = data.load_flowers17(image_size=32, batch_size=16, offline=True, standin_classes=4,
+                                  standin_per_class=20, verbose=False)
+    cats = data.load_cats_vs_dogs(image_size=32, offline=True, standin_per_class=10,
+                                  verbose=False)
+    for prov, real, k in ((cifar.provenance, "CIFAR-10", 10),
+                          (flowers.provenance, "Oxford Flowers 17", 4),
+                          (cats.provenance, "cats vs dogs", 2)):
+        assert prov.name == data.standin_name(k) == f"Generated shapes ({k} classes)"
+        assert real.lower() not in prov.name.lower() and real in prov.note

@@ -40,12 +40,15 @@ def test_jupyter_book_is_pinned_below_2():
 
 
 def test_colab_install_cells_point_at_the_configured_repository():
+    """Chapters and their student copies install from _config.yml's repository (the other
+    places that name it: tests/test_retarget.py::test_repository_links_agree_with_config)."""
     import json
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     url = config["repository"]["url"]
     branch = config["repository"]["branch"]
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    for path in notebooks + sorted((ROOT / "notebooks" / "student").glob("*.ipynb")):
         nb = json.loads(path.read_text())
         first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
         source = "".join(first_code["source"])

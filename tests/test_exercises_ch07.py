@@ -1,42 +1,53 @@
-"""Chapter 7 exercise checkers: each accepts the right answer and rejects a typical wrong one
-with advice; the stored solutions pass; the answers agree with the builders."""
+"""Chapter 7 exercises: plausible wrong answers and the advice each must get (run by
+tests/test_exercises.py, with the solution and the stub); the answers agree with the builders."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from course_utils import exercises
+from course_utils.exercises import ch07
 
-# Used by tests/test_exercises.py: one right and one wrong answer per checker.
+# (id, wrong answer, words the feedback must contain)
 CASES = [
-    # (id, right answer, wrong answer, words the feedback on the wrong answer must contain)
-    ("07.bottleneck_weights", 69_632, 73_728, "basic"),
-    ("07.projection_shape", (14, 14, 128), (28, 28, 128), "stride 2"),
-    ("07.cifar_depth", 110, 108, "first 3x3"),
+    ("07.bottleneck_weights", 73_728, "basic"),
+    ("07.bottleneck_weights", 36_864, "two 1x1 convolutions"),
+    ("07.bottleneck_weights", 135_168, "an identity shortcut has no weights"),
+    ("07.projection_shape", (28, 28, 128), "stride 2"),
+    ("07.projection_shape", (14.9, 14.2, 128.7), "whole numbers"),
+    ("07.projection_shape", (14, 14, 64), "change the channels"),
+    ("07.projection_shape", (14, 14, 192), "adds"),
+    ("07.cifar_depth", 108, "first 3x3"),
+    ("07.cifar_depth", 54, "*two* convolutions"),
+    ("07.cifar_depth", 56, "n = 9"),
 ]
 
 
 @pytest.mark.parametrize("wrong,advice", [
-    ((14, 14, 64), "change the channels"), ((14, 14, 192), "adds"), ("14x14", "tuple"),
-    ((14, 14), "three numbers"),
+    ("14x14", "tuple"), ((14, 14), "three numbers"), ((14.5, 14, 128), "whole numbers"),
+    ((14, 14, "128"), "three numbers"),
 ])
 def test_projection_shape_feedback(wrong, advice):
-    ok, message = exercises.evaluate("07.projection_shape", wrong)
+    ok, message = ch07.evaluate("07.projection_shape", wrong)
     assert not ok and advice in message
+
+
+def test_projection_shape_accepts_integral_numbers():
+    assert ch07.evaluate("07.projection_shape", np.array([14, 14, 128]))[0]
+    assert ch07.evaluate("07.projection_shape", [14.0, 14.0, 128.0])[0]
 
 
 def test_answers_agree_with_the_builders(tf):
     import keras
-    import numpy as np
 
     from course_utils.models import resnet
 
     inputs = keras.Input((28, 28, 64))
     block = keras.Model(inputs, resnet.basic_block(inputs, 128, stride=2, name="b"))
-    assert exercises.evaluate("07.projection_shape", block.output_shape[1:])[0]
+    assert ch07.evaluate("07.projection_shape", block.output_shape[1:])[0]
     inputs = keras.Input((56, 56, 256))
     bottleneck = keras.Model(inputs, resnet.bottleneck_block(inputs, 64, name="n"))
     kernels = sum(int(np.prod(w.shape)) for w in bottleneck.weights if "kernel" in w.path)
-    assert exercises.evaluate("07.bottleneck_weights", kernels)[0]
-    net = resnet.cifar_resnet(18, widths=(2, 2, 2), input_shape=(8, 8, 3))
-    assert exercises.evaluate("07.cifar_depth", resnet.depth_of(net))[0]
+    assert ch07.evaluate("07.bottleneck_weights", kernels)[0]
+    net = resnet.cifar_resnet(blocks_per_stage=18, width=0.125, input_shape=(8, 8, 3))
+    assert ch07.evaluate("07.cifar_depth", resnet.depth_of(net))[0]

@@ -21,7 +21,8 @@ def conv_bn(x: Any, filters: int, kernel_size: int | tuple[int, int], *, name: s
             strides: int = 1, padding: str = "same", batch_norm: bool = True,
             activation: str | None = "relu", bn_momentum: float = 0.99,
             bn_epsilon: float = 1e-3, use_bias: bool | None = None,
-            kernel_initializer: str = "glorot_uniform") -> Any:
+            kernel_initializer: Any = "glorot_uniform", groups: int = 1,
+            kernel_regularizer: Any = None) -> Any:
     """Convolution, then (with ``batch_norm``) BatchNormalization, then ``activation``.
 
     With batch normalization the convolution has no bias by default: the normalization
@@ -29,14 +30,18 @@ def conv_bn(x: Any, filters: int, kernel_size: int | tuple[int, int], *, name: s
     Layers are named ``<name>_conv``, ``<name>_bn`` and ``<name>_relu``; without batch
     normalization the convolution carries the activation and is named ``name``. A lower
     ``bn_momentum`` (e.g. 0.9) lets the moving statistics catch up within a short CPU run.
+    ``groups`` > 1 makes a grouped convolution (AlexNet's two towers); ``kernel_regularizer``
+    (e.g. ``keras.regularizers.L2(wd / 2)`` for SGD weight decay ``wd``) goes to the kernel.
     """
     bias = (not batch_norm) if use_bias is None else use_bias
     if not batch_norm:
         return keras.layers.Conv2D(filters, kernel_size, strides=strides, padding=padding,
-                                   use_bias=bias, activation=activation,
-                                   kernel_initializer=kernel_initializer, name=name)(x)
+                                   use_bias=bias, activation=activation, groups=groups,
+                                   kernel_initializer=kernel_initializer,
+                                   kernel_regularizer=kernel_regularizer, name=name)(x)
     x = keras.layers.Conv2D(filters, kernel_size, strides=strides, padding=padding,
                             use_bias=bias, kernel_initializer=kernel_initializer,
+                            groups=groups, kernel_regularizer=kernel_regularizer,
                             name=f"{name}_conv")(x)
     x = keras.layers.BatchNormalization(momentum=bn_momentum, epsilon=bn_epsilon,
                                         name=f"{name}_bn")(x)

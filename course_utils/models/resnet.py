@@ -1,5 +1,5 @@
-"""Residual networks (chapter 7): blocks, ResNet-18 to 152, a CIFAR-style ResNet and its
-plain twin.
+"""Residual networks (chapter 7): blocks, ResNet-18 to 152, the CIFAR ResNets and their
+plain twins, and the paper's tables as constants.
 
 Layers are named ``<block>.<layer>`` (e.g. ``conv3_1.shortcut_conv``), so that
 ``analysis.layer_table(model, group_by_prefix=".")`` gives one row per block.
@@ -9,8 +9,14 @@ Layers are named ``<block>.<layer>`` (e.g. ``conv3_1.shortcut_conv``), so that
   shape changes, a parameter-free zero-padding shortcut (the paper's option A), or none.
 * :func:`imagenet_resnet`: ResNet-18/34/50/101/152 from :data:`RESNET_CONFIGS` (Table 1 of
   He et al., "Deep residual learning for image recognition", 2016).
-* :func:`cifar_resnet`: the paper's 6n+2-layer CIFAR network (16/32/64 filters); with
-  ``residual=False`` it is the plain twin with exactly the same layers and parameters.
+* :func:`cifar_resnet`: the paper's 6n+2-layer CIFAR network (16/32/64 filters times
+  ``width``); with ``residual=False`` it is the plain twin with exactly the same layers and
+  parameters. :data:`CIFAR_PAPER` holds the paper's Table 6 for it.
+* :func:`residual_ratios`: how large each block's learned correction is next to its input.
+
+Every builder takes keyword-only ``input_shape``, ``num_classes``, ``width`` (a multiplier
+of the paper's channel counts, through :func:`course_utils.models.layers.scaled`) and
+``name``; every conv + BN is :func:`course_utils.models.layers.conv_bn`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import keras
-from keras import layers
+import numpy as np
+
+from course_utils.models.layers import conv_bn, scaled
 
 # Table 1 of He et al. (2016): block type and number of blocks in conv2_x ... conv5_x.
 RESNET_CONFIGS: dict[int, tuple[str, tuple[int, int, int, int]]] = {
@@ -31,12 +39,27 @@ RESNET_CONFIGS: dict[int, tuple[str, tuple[int, int, int, int]]] = {
 }
 # The paper's "FLOPs" row of Table 1 (they are multiply-adds), x 10^9, for comparison only.
 RESNET_PAPER_GMACS: dict[int, float] = {18: 1.8, 34: 3.6, 50: 3.8, 101: 7.6, 152: 11.3}
+# Table 6 of He et al. (2016): the CIFAR-10 ResNets (option A shortcuts, 16/32/64 filters),
+# depth -> (blocks per stage n, parameters in millions, test error in %). For ResNet-110 the
+# paper gives the best of 5 runs (6.43) and, in brackets, mean +- std 6.61 +- 0.16. ResNet-1202
+# reaches a training error below 0.1 %, like ResNet-110, but tests worse: overfitting.
+CIFAR_PAPER: dict[int, tuple[int, float, float]] = {
+    20: (3, 0.27, 8.75),
+    32: (5, 0.46, 7.51),
+    44: (7, 0.66, 7.17),
+    56: (9, 0.85, 6.97),
+    110: (18, 1.7, 6.43),
+    1202: (200, 19.4, 7.93),
+}
+CIFAR_WIDTHS: tuple[int, int, int] = (16, 32, 64)
 BOTTLENECK_EXPANSION = 4
 SHORTCUTS = ("auto", "projection", "zero_pad", None)
+# The initializer and epsilon of the paper's Caffe models and of keras.applications' ResNet.
+_CONV = {"kernel_initializer": "he_normal", "bn_epsilon": 1.001e-5}
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
-class ZeroPadChannels(layers.Layer):
+class ZeroPadChannels(keras.layers.Layer):
     """Append ``extra`` all-zero channels: the parameter-free shortcut of option A."""
 
     def __init__(self, extra: int, **kwargs: Any) -> None:
@@ -54,43 +77,39 @@ class ZeroPadChannels(layers.Layer):
         return {**super().get_config(), "extra": self.extra}
 
 
-def _conv_bn(x: Any, filters: int, kernel: int, name: str, strides: int = 1,
-             use_bias: bool = False, relu: bool = True, bn_momentum: float = 0.99) -> Any:
-    x = layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=use_bias,
-                      kernel_initializer="he_normal", name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(momentum=bn_momentum, epsilon=1.001e-5, name=f"{name}_bn")(x)
-    return layers.Activation("relu", name=f"{name}_relu")(x) if relu else x
-
-
 def _shortcut(x: Any, out_channels: int, stride: int, kind: str, name: str,
               use_bias: bool, bn_momentum: float) -> Any:
     in_channels = int(x.shape[-1])
     same_shape = stride == 1 and in_channels == out_channels
     if kind == "projection" or (kind == "auto" and not same_shape):
-        return _conv_bn(x, out_channels, 1, f"{name}.shortcut", strides=stride,
-                        use_bias=use_bias, relu=False, bn_momentum=bn_momentum)
+        return conv_bn(x, out_channels, 1, name=f"{name}.shortcut", strides=stride,
+                       use_bias=use_bias, activation=None, bn_momentum=bn_momentum, **_CONV)
     if kind == "zero_pad" and not same_shape:
         if out_channels < in_channels:
             raise ValueError("a zero-padding shortcut cannot reduce the channel count.")
         if stride > 1:  # keep every stride-th pixel, like the strided conv does
-            x = layers.MaxPooling2D(1, strides=stride, padding="same",
-                                    name=f"{name}.shortcut_subsample")(x)
+            x = keras.layers.MaxPooling2D(1, strides=stride, padding="same",
+                                          name=f"{name}.shortcut_subsample")(x)
         return ZeroPadChannels(out_channels - in_channels, name=f"{name}.shortcut_pad")(x)
     return x
 
 
 def _merge(x: Any, y: Any, shortcut: str | None, out_channels: int, stride: int, name: str,
            use_bias: bool, bn_momentum: float) -> Any:
-    if shortcut not in SHORTCUTS:
-        raise ValueError(f"shortcut must be one of {SHORTCUTS}, got {shortcut!r}.")
     if shortcut is not None:
         short = _shortcut(x, out_channels, stride, shortcut, name, use_bias, bn_momentum)
-        y = layers.Add(name=f"{name}.add")([short, y])
-    return layers.Activation("relu", name=f"{name}.relu_out")(y)
+        y = keras.layers.Add(name=f"{name}.add")([short, y])
+    return keras.layers.Activation("relu", name=f"{name}.relu_out")(y)
 
 
-def basic_block(x: Any, filters: int, stride: int = 1, shortcut: str | None = "auto",
-                use_bias: bool = False, bn_momentum: float = 0.99, name: str = "block") -> Any:
+def _check_shortcut(shortcut: str | None) -> None:
+    if shortcut not in SHORTCUTS:
+        raise ValueError(f"shortcut must be one of {SHORTCUTS}, got {shortcut!r}.")
+
+
+def basic_block(x: Any, filters: int, *, stride: int = 1, shortcut: str | None = "auto",
+                use_bias: bool = False, bn_momentum: float = 0.99,
+                name: str = "block") -> Any:
     """Two 3x3 conv + BN layers (ReLU between); the input is added back before the final
     ReLU: ``relu(F(x) + shortcut(x))``. The first conv carries the ``stride``.
 
@@ -98,89 +117,109 @@ def basic_block(x: Any, filters: int, stride: int = 1, shortcut: str | None = "a
     the paper's option B), ``"projection"`` (always project: option C), ``"zero_pad"``
     (strided identity with zero channels appended: option A, no parameters) or ``None``
     (no shortcut: the block of a plain network). ``bn_momentum`` of 0.9 suits short CPU runs.
+    The residual branch's last layer is ``<name>.b_bn``.
     """
+    _check_shortcut(shortcut)
     bn = {"use_bias": use_bias, "bn_momentum": bn_momentum}
-    y = _conv_bn(x, filters, 3, f"{name}.a", strides=stride, **bn)
-    y = _conv_bn(y, filters, 3, f"{name}.b", relu=False, **bn)
+    y = conv_bn(x, filters, 3, name=f"{name}.a", strides=stride, **bn, **_CONV)
+    y = conv_bn(y, filters, 3, name=f"{name}.b", activation=None, **bn, **_CONV)
     return _merge(x, y, shortcut, filters, stride, name, **bn)
 
 
-def bottleneck_block(x: Any, filters: int, stride: int = 1, shortcut: str | None = "auto",
-                     use_bias: bool = False, bn_momentum: float = 0.99,
-                     name: str = "block") -> Any:
+def bottleneck_block(x: Any, filters: int, *, stride: int = 1,
+                     shortcut: str | None = "auto", use_bias: bool = False,
+                     bn_momentum: float = 0.99, name: str = "block") -> Any:
     """1x1 conv to ``filters`` (carrying the stride, as in the paper and Keras' ResNet50),
     3x3 conv at ``filters``, 1x1 conv back up to ``4 * filters``; each with BN, ReLU between;
     added to the shortcut before the final ReLU. ``shortcut`` as in :func:`basic_block`."""
+    _check_shortcut(shortcut)
     out = BOTTLENECK_EXPANSION * filters
     bn = {"use_bias": use_bias, "bn_momentum": bn_momentum}
-    y = _conv_bn(x, filters, 1, f"{name}.a", strides=stride, **bn)
-    y = _conv_bn(y, filters, 3, f"{name}.b", **bn)
-    y = _conv_bn(y, out, 1, f"{name}.c", relu=False, **bn)
+    y = conv_bn(x, filters, 1, name=f"{name}.a", strides=stride, **bn, **_CONV)
+    y = conv_bn(y, filters, 3, name=f"{name}.b", **bn, **_CONV)
+    y = conv_bn(y, out, 1, name=f"{name}.c", activation=None, **bn, **_CONV)
     return _merge(x, y, shortcut, out, stride, name, **bn)
 
 
 BLOCKS = {"basic": basic_block, "bottleneck": bottleneck_block}
 
 
-def imagenet_resnet(depth: int = 50, input_shape: Sequence[int] = (224, 224, 3),
-                    num_classes: int = 1000, include_top: bool = True, base_width: int = 64,
+def imagenet_resnet(*, depth: int = 50, input_shape: Sequence[int] = (224, 224, 3),
+                    num_classes: int = 1000, width: float = 1.0, include_top: bool = True,
                     use_bias: bool = False, shortcut: str | None = "auto",
                     name: str | None = None) -> keras.Model:
     """ResNet-``depth`` (18, 34, 50, 101 or 152) from :data:`RESNET_CONFIGS`.
 
-    Stem: 7x7/2 conv (``base_width`` filters) + BN + ReLU, 3x3/2 max pool; then the stages
-    conv2_x ... conv5_x with ``base_width * 2**i`` filters (the first block of conv3_x to
-    conv5_x halves the grid); global average pool and a ``num_classes`` softmax.
-    ``use_bias=True`` adds the (redundant, BN follows) conv biases that Keras' ResNet50
-    keeps, which makes the parameter count identical to ``keras.applications.ResNet50``.
-    ``base_width`` shrinks the network for tests and CPU runs.
+    Stem: 7x7/2 conv (64 filters) + BN + ReLU, 3x3/2 max pool; then the stages conv2_x ...
+    conv5_x with 64, 128, 256, 512 filters (the first block of conv3_x to conv5_x halves the
+    grid); global average pool and a ``num_classes`` softmax. ``width`` scales every filter
+    count (1.0 = the paper; smaller for tests and CPU runs). ``use_bias=True`` adds the
+    (redundant, BN follows) conv biases that Keras' ResNet50 keeps, which makes the parameter
+    count identical to ``keras.applications.ResNet50``.
     """
     if depth not in RESNET_CONFIGS:
         raise ValueError(f"depth must be one of {sorted(RESNET_CONFIGS)}, got {depth}.")
     kind, repeats = RESNET_CONFIGS[depth]
     block = BLOCKS[kind]
+    base = scaled(64, width)
     inputs = keras.Input(tuple(input_shape), name="image")
-    x = _conv_bn(inputs, base_width, 7, "conv1.7x7", strides=2, use_bias=use_bias)
-    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
+    x = conv_bn(inputs, base, 7, name="conv1.7x7", strides=2, use_bias=use_bias, **_CONV)
+    x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
     for stage, count in enumerate(repeats):
         for j in range(count):
             stride = 2 if stage > 0 and j == 0 else 1
-            x = block(x, base_width * 2 ** stage, stride=stride, shortcut=shortcut,
+            x = block(x, base * 2 ** stage, stride=stride, shortcut=shortcut,
                       use_bias=use_bias, name=f"conv{stage + 2}_{j + 1}")
-    x = layers.GlobalAveragePooling2D(name="avgpool")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="avgpool")(x)
     if include_top:
-        x = layers.Dense(num_classes, activation="softmax", name="fc")(x)
+        x = keras.layers.Dense(num_classes, activation="softmax", name="fc")(x)
     return keras.Model(inputs, x, name=name or f"resnet{depth}")
 
 
-def cifar_resnet(blocks_per_stage: int = 3, widths: Sequence[int] = (16, 32, 64),
-                 input_shape: Sequence[int] = (32, 32, 3), num_classes: int = 10,
-                 residual: bool = True, shortcut: str = "zero_pad", bn_momentum: float = 0.99,
+def cifar_resnet(*, blocks_per_stage: int = 3, input_shape: Sequence[int] = (32, 32, 3),
+                 num_classes: int = 10, width: float = 1.0, residual: bool = True,
+                 shortcut: str | None = "zero_pad", bn_momentum: float = 0.99,
                  name: str | None = None) -> keras.Model:
-    """The CIFAR-10 network of He et al. (2016, section 4.2): a 3x3 conv, then
-    ``len(widths)`` stages of ``blocks_per_stage`` basic blocks (the first block of each later
-    stage halves the grid and widens), global average pool, softmax. Depth
-    ``2 * len(widths) * blocks_per_stage + 2`` (20, 32, 44, 56, 110 for n = 3, 5, 7, 9, 18).
+    """The CIFAR-10 network of He et al. (2016, section 4.2): a 3x3 conv, then three stages
+    of ``blocks_per_stage`` basic blocks at 16, 32 and 64 filters times ``width`` (the first
+    block of each later stage halves the grid and widens), global average pool, softmax.
+    Depth ``6 * blocks_per_stage + 2`` (20, 32, 44, 56, 110, 1202 for n = 3, 5, 7, 9, 18, 200).
 
     ``residual=False`` removes the shortcuts and nothing else: the plain twin. With the default
     zero-padding shortcut (option A) the two have exactly the same parameters, so any
     difference in training is the shortcuts' doing. ``shortcut="auto"`` uses 1x1 projections
     when the shape changes (the source's small ResNet: ``blocks_per_stage=2``).
     """
-    if blocks_per_stage < 1 or not widths:
-        raise ValueError("need blocks_per_stage >= 1 and at least one stage width.")
-    depth = 2 * len(widths) * blocks_per_stage + 2
+    if blocks_per_stage < 1:
+        raise ValueError(f"need blocks_per_stage >= 1, got {blocks_per_stage}.")
+    _check_shortcut(shortcut)
+    widths = [scaled(channels, width) for channels in CIFAR_WIDTHS]
+    depth = 6 * blocks_per_stage + 2
     kind = "resnet" if residual else "plain"
     inputs = keras.Input(tuple(input_shape), name="image")
-    x = _conv_bn(inputs, widths[0], 3, "stem.3x3", bn_momentum=bn_momentum)
-    for stage, width in enumerate(widths):
+    x = conv_bn(inputs, widths[0], 3, name="stem.3x3", bn_momentum=bn_momentum, **_CONV)
+    for stage, filters in enumerate(widths):
         for j in range(blocks_per_stage):
             stride = 2 if stage > 0 and j == 0 else 1
-            x = basic_block(x, width, stride=stride, shortcut=shortcut if residual else None,
+            x = basic_block(x, filters, stride=stride,
+                            shortcut=shortcut if residual else None,
                             bn_momentum=bn_momentum, name=f"stage{stage + 1}_{j + 1}")
-    x = layers.GlobalAveragePooling2D(name="avgpool")(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="fc")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="avgpool")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="fc")(x)
     return keras.Model(inputs, outputs, name=name or f"{kind}{depth}")
+
+
+def cifar_weights(blocks_per_stage: int, *, num_classes: int = 10, width: float = 1.0) -> int:
+    """The trainable parameters of :func:`cifar_resnet` (option A shortcuts, no conv biases),
+    by arithmetic rather than by building it: a ResNet-1202 has some 5,000 Keras layers,
+    too many to build just to count them. Tests hold it equal to the built model's count."""
+    w1, w2, w3 = (scaled(channels, width) for channels in CIFAR_WIDTHS)
+    n = blocks_per_stage
+    convs = 9 * 3 * w1 + 2 * n * 9 * w1 * w1  # stem, stage 1
+    convs += 9 * w1 * w2 + (2 * n - 1) * 9 * w2 * w2  # stage 2 (first conv widens)
+    convs += 9 * w2 * w3 + (2 * n - 1) * 9 * w3 * w3  # stage 3
+    bn = 2 * (w1 + 2 * n * (w1 + w2 + w3))  # gamma and beta after every conv
+    return convs + bn + w3 * num_classes + num_classes
 
 
 def depth_of(model: keras.Model) -> int:
@@ -188,6 +227,26 @@ def depth_of(model: keras.Model) -> int:
     number in a ResNet's name."""
     count = 0
     for layer in model.layers:
-        if isinstance(layer, (layers.Conv2D, layers.Dense)) and ".shortcut" not in layer.name:
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)) \
+                and ".shortcut" not in layer.name:
             count += 1
     return count
+
+
+def residual_ratios(model: keras.Model, x: Any) -> dict[str, float]:
+    """For each residual block of ``model``: the root-mean-square of its residual branch
+    ``F(x)`` (the output of its last batch normalization, ``<block>.b_bn`` or ``.c_bn``)
+    divided by that of the shortcut it is added to, over the examples ``x`` (inference
+    mode). A ratio well below 1 means the block makes a small correction to its input."""
+    adds = [layer for layer in model.layers if layer.name.endswith(".add")]
+    if not adds:
+        raise ValueError(f"{model.name} has no residual blocks (no '<block>.add' layers).")
+    outputs = [t for layer in adds for t in layer.input]
+    probe = keras.Model(model.inputs, outputs)
+    values = probe.predict(x, verbose=0)
+    ratios = {}
+    for i, layer in enumerate(adds):
+        short, branch = values[2 * i], values[2 * i + 1]
+        rms = [float(np.sqrt(np.mean(np.square(v)))) for v in (short, branch)]
+        ratios[layer.name.removesuffix(".add")] = rms[1] / max(rms[0], 1e-12)
+    return ratios

@@ -9,11 +9,14 @@ Commands:
   with the ``book`` profile (refuses to overwrite uncommitted edits unless ``--force``);
 * ``report``                       summarise recorded metrics as a Markdown table;
 * ``student``                      write student copies (solutions stubbed) to ``_build/student``.
+* ``retarget --url URL [--branch main]`` point every repository link of a fork at ``URL``
+  (``_config.yml`` is the source of truth; see :mod:`course_utils.tooling.retarget`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -72,16 +75,35 @@ def cmd_list(_: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     profile = _profile(args.profile)
     out_dir = Path(args.output_dir)
+    failed: list[str] = []
     for chapter in _chapters(args.chapter):
         name = profiles.notebook_name(chapter)
         source = NOTEBOOKS / name
         target = out_dir / name.replace(".ipynb", f".{profile}.ipynb")
         metrics_dir = out_dir / "metrics" / profile
-        seconds = execute(source, target, profile, metrics_dir, timeout=args.timeout)
+        try:
+            seconds = execute(source, target, profile, metrics_dir, timeout=args.timeout)
+        except Exception as exc:  # report the chapter, run the others, fail at the end
+            failed.append(_chapter_failure(chapter, name, profile, target, exc))
+            continue
         metrics_file = metrics_dir / f"{chapter}.json"
         stamp_wall_time(metrics_file, seconds)
         print(f"{chapter} ({profile}): {seconds:.1f} s -> {target}, metrics {metrics_file}")
+    if failed:
+        raise CliError(f"{len(failed)} chapter(s) failed:\n  " + "\n  ".join(failed))
     return 0
+
+
+def _chapter_failure(chapter: str, name: str, profile: str, target: Path, exc: Exception) -> str:
+    """One line naming the failed chapter (also a GitHub Actions error annotation in CI)."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    what = f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
+    what = (what.strip().splitlines() or [type(exc).__name__])[0][:300]
+    line = f"chapter {chapter} ({name}, {profile} profile) failed: {what}; see {target}"
+    print(f"error: {line}", file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print(f"::error title=Chapter {chapter} failed::{line}")
+    return line
 
 
 def _dirty(path: Path) -> bool:
@@ -149,10 +171,35 @@ def cmd_student(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retarget(args: argparse.Namespace) -> int:
+    from course_utils.tooling import retarget
+
+    if not args.url:
+        raise CliError("give the fork's URL: make retarget URL=https://github.com/<owner>/<repo> "
+                       "[BRANCH=main]")
+    try:
+        result = retarget.retarget(args.url, args.branch, Path(args.root))
+    except retarget.RetargetError as exc:
+        raise CliError(str(exc)) from None
+    print(f"retargeted {result.old.url}@{result.old.branch} -> {result.new.url}@{result.new.branch}")
+    for path in result.changed:
+        print(f"  rewrote {path}")
+    if result.refingerprinted:
+        print(f"  re-recorded the fingerprints of chapters {', '.join(result.refingerprinted)} "
+              "(only their guarded Colab install line changed)")
+    for line in result.mentions:
+        print(f"  still names {result.old.slug} (prose, left as is): {line}")
+    problems = retarget.check(Path(args.root))
+    if problems:
+        raise CliError("the repository links disagree with _config.yml:\n  " + "\n  ".join(problems))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,refresh,report,student}")
+    sub = parser.add_subparsers(dest="command", required=True,
+                                metavar="{list,run,refresh,report,student,retarget}")
     sub.add_parser("list", help="chapters and profiles").set_defaults(func=cmd_list)
     run = sub.add_parser("run", help="execute chapters into _build/executed with papermill")
     run.add_argument("--chapter", default="all", help="01, 1, 01,03 or all (default)")
@@ -177,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--metrics-dir", default=str(METRICS / "book"))
     report.add_argument("--write", default="", help="write the Markdown to this file")
     report.set_defaults(func=cmd_report)
+    retarget = sub.add_parser("retarget", help="point every repository link at a fork")
+    retarget.add_argument("--url", default="", help="https://github.com/<owner>/<repo>")
+    retarget.add_argument("--branch", default="main")
+    retarget.add_argument("--root", default=".", help=argparse.SUPPRESS)
+    retarget.set_defaults(func=cmd_retarget)
     return parser
 
 
