@@ -212,3 +212,31 @@ def size_table(builders: Mapping[str, Callable[[], Any]], *,
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = index_name
     return frame
+
+
+def activation_table(model: Any, x: Any, layers: Sequence[str], *,
+                     training: bool = False) -> Any:
+    """What the named layers of ``model`` output for the batch ``x``: one row per layer with
+    the root mean square of the output (``"RMS"``) and the share of its units, the channels
+    of the last axis, that are zero or below for every example and position (``"dead"``:
+    a ReLU unit in that state passes no gradient to anything beneath it).
+
+    ``training=True`` runs batch normalization on the batch's own statistics, as in a
+    training step.
+    """
+    import keras
+    import pandas as pd
+
+    probe = keras.Model(model.inputs, [model.get_layer(n).output for n in layers])
+    outputs = probe(x, training=training)
+    if len(layers) == 1:
+        outputs = [outputs]
+    rows = {}
+    for name, out in zip(layers, outputs):
+        values = np.asarray(out, dtype=np.float64)
+        units = values.reshape(-1, values.shape[-1])
+        rows[name] = {"RMS": float(np.sqrt(np.mean(np.square(values)))),
+                      "dead": float(np.mean(np.all(units <= 0, axis=0)))}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "layer"
+    return table

@@ -28,18 +28,20 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "smoke": {
             "pretrain_size": 600, "task_train_size": 50, "val_size": 200, "test_size": 200,
             "pretrain_epochs": 2, "task_epochs": 3, "finetune_epochs": 2, "speed_epochs": 2,
-            "sweep_sizes": (20, 50),
+            "sweep_sizes": (50,), "sweep_seeds": (42,), "speed_size": 200,
         },
         "book": {
             "pretrain_size": 3000, "task_train_size": 50, "val_size": 500, "test_size": 1000,
             "pretrain_epochs": 40, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
             "sweep_sizes": (25, 50, 100, 400),  # a disjoint pool of 400 task-B images
+            "sweep_seeds": (42, 43, 44), "speed_size": 1500,
         },
         "full": {
             "pretrain_size": 50000, "task_train_size": 50, "val_size": 5000, "test_size": 10000,
             "momentum": 0.0,
             "pretrain_epochs": 10, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
             "sweep_sizes": (25, 50, 100, 200, 400, 1000),
+            "sweep_seeds": (42, 43, 44, 45, 46), "speed_size": 10000,
         },
     },
     "02": {

@@ -107,7 +107,33 @@ def _set_seed(seed: int) -> None:
 
 
 def _arrays(task: data.ArrayData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    return (data.to_float(task.x_train), task.y_train, data.to_float(task.x_test), task.y_test)
+    """Raw pixels (0-255) as float32: the models scale their inputs themselves."""
+    return (task.x_train.astype(np.float32), task.y_train, task.x_test.astype(np.float32),
+            task.y_test)
+
+
+def body_of(model: Any, name: str = "pretrained_body") -> Any:
+    """``model`` without its head, as a new functional model sharing ``model``'s layers
+    (call it on a clone). The head is the last layer, a ``Dense``; when the last layer is a
+    nested classifier (e.g. the wrapper of :func:`course_utils.models.layers.with_input_pipeline`:
+    rescaling and augmentation, then the network), the head is looked for inside it and the
+    layers before it are kept."""
+    import keras
+
+    last = model.layers[-1]
+    if isinstance(last, keras.layers.Dense):
+        return transfer.feature_body(model, name=name)
+    if not isinstance(last, keras.Model):
+        raise ValueError(f"{model.name}'s last layer {last.name!r} is a "
+                         f"{type(last).__name__}, not the Dense head (or a nested model "
+                         "ending in one).")
+    inner = body_of(last, name=f"{last.name}_body")
+    inputs = keras.Input(model.input_shape[1:], name="image")
+    x = inputs
+    for layer in model.layers[:-1]:  # a linear input pipeline (rescaling, augmentation)
+        if not isinstance(layer, keras.layers.InputLayer):
+            x = layer(x)
+    return keras.Model(inputs, inner(x), name=name)
 
 
 def _fit_and_measure(model: Any, task: data.ArrayData, *, epochs: int, learning_rate: float,
@@ -148,7 +174,7 @@ def transfer_models(pretrained: Any, num_classes: int, *,
     out: dict[str, Any] = {}
     for method, trainable in ((FEATURES, False), (FINETUNE, True)):
         _set_seed(seed)
-        body = transfer.feature_body(transfer.clone_pretrained(pretrained), name="pretrained_body")
+        body = body_of(transfer.clone_pretrained(pretrained))
         if trainable:
             body.trainable = True
         else:
@@ -187,8 +213,10 @@ def compare_transfer(build: Build, *, source: data.ArrayData, target: data.Array
     """Pretrain ``build(num_classes=...)`` on ``source``, then compare training from scratch,
     feature extraction and fine-tuning on ``target``.
 
-    ``build`` returns a Keras classifier whose last layer is its softmax head, for inputs in
-    [0, 1] (the images are scaled here). Every model is built after
+    ``build`` returns a Keras classifier that takes raw pixels (0-255, as the folder loaders
+    give them: scale inside the model, e.g. with
+    :func:`course_utils.models.layers.with_input_pipeline`) and whose last layer is its
+    softmax head (see :func:`body_of`). Every model is built after
     ``keras.utils.set_random_seed(seed)``. Pretraining, from scratch and the new head use
     ``learning_rate``; fine-tuning uses ``finetune_learning_rate``; all use Adam, ``epochs``
     and ``batch_size``. Test accuracies are measured once, on the target's held-out images.

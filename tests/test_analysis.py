@@ -83,3 +83,26 @@ def test_size_table_builds_each_model_and_adds_extra_columns(tf):
     assert table.loc["large", "params"] == conv + 6 * 6 * 4 * 5 + 5
     assert table.loc["small", "mult-adds"] == 6 * 6 * 4 * 27 + 6 * 6 * 4 * 2
     assert table.loc["small", "paper params"] == 1
+
+
+def test_activation_table_measures_rms_and_dead_units(tf):
+    import keras
+    import numpy as np
+
+    inputs = keras.Input((4,))
+    linear = keras.layers.Dense(3, use_bias=True, name="linear")(inputs)
+    relu = keras.layers.ReLU(name="relu")(linear)
+    model = keras.Model(inputs, relu)
+    # unit 0 copies the first input, unit 1 is always negative (dead), unit 2 copies -x0
+    kernel = np.zeros((4, 3), "float32")
+    kernel[0, 0], kernel[0, 2] = 1.0, -1.0
+    model.get_layer("linear").set_weights([kernel, np.array([0.0, -5.0, 0.0], "float32")])
+    x = np.array([[1.0, 0, 0, 0], [2.0, 0, 0, 0]], "float32")
+    table = analysis.activation_table(model, x, ["linear", "relu"])
+    assert list(table.index) == ["linear", "relu"]
+    assert table.loc["relu", "dead"] == 2 / 3  # units 1 and 2 are zero for both examples
+    assert table.loc["linear", "dead"] == 2 / 3  # "zero or below" counts the negatives too
+    expected = np.sqrt(np.mean(np.square([[1, -5, -1], [2, -5, -2]])))
+    assert np.isclose(table.loc["linear", "RMS"], expected)
+    one = analysis.activation_table(model, x, ["relu"])
+    assert np.isclose(one.loc["relu", "RMS"], np.sqrt((1 + 4) / 6))

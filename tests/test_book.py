@@ -1,8 +1,9 @@
 """The site builds from the stored outputs with warnings as errors, and every chapter page
-has its figures and a Colab link to the notebook's real path in the repository."""
+has its figures and a Colab link to its student copy in the repository."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -39,7 +40,7 @@ def test_every_chapter_page_renders_with_figures_and_colab_link(site):
         assert page.is_file(), f"{page} not built"
         text = page.read_text()
         expected = (f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
-                    f"notebooks/{name}")
+                    f"notebooks/student/{name}")  # the launch button and the badge
         links = set(re.findall(r'href="(https://colab\.research\.google\.com[^"]+)"', text))
         assert links == {expected}, f"{name}: Colab links {links}, expected {expected}"
         images = re.findall(r'<img [^>]*src="([^"]+)"', text)
@@ -48,6 +49,38 @@ def test_every_chapter_page_renders_with_figures_and_colab_link(site):
             if not src.startswith(("http", "data:")):
                 assert (page.parent / src).resolve().is_file(), f"{name}: missing image {src}"
         assert "Traceback" not in text
+
+
+
+def test_answers_are_collapsed_and_students_get_their_copy(site):
+    """No "Correct:" line is in view without opening a collapsed block, and every chapter page
+    offers the student copy: Colab opens it and the download menu has it (a file in the site)."""
+    from bs4 import BeautifulSoup
+
+    for chapter in profiles.chapters():
+        name = profiles.notebook_name(chapter)
+        page = site / "notebooks" / name.replace(".ipynb", ".html")
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        main = soup.find("main") or soup
+        shown = []
+        for text in main.find_all(string=re.compile(r"\bCorrect:")):
+            collapsed = [d for d in text.parents if d.name == "details" and not d.has_attr("open")]
+            if not collapsed:
+                shown.append(text.strip()[:80])
+        assert not shown, f"{name}: answers in view without opening a block: {shown}"
+        exercise_cells = main.select("div.tag_exercise")
+        assert exercise_cells, f"{name}: no exercise cells rendered"
+        for cell in exercise_cells:
+            assert cell.find("details"), f"{name}: an exercise cell is not collapsed"
+        launch = [a["href"] for a in soup.find_all("a", href=True)
+                  if a["href"].startswith("https://colab.research.google.com")]
+        assert launch and all(h.endswith(f"/notebooks/student/{name}") for h in launch), launch
+        download = soup.select_one("a.btn-download-student-copy-button")
+        assert download is not None, f"{name}: no student copy in the download menu"
+        target = (page.parent / download["href"]).resolve()
+        assert target == (site / "notebooks" / "student" / name).resolve(), download["href"]
+        copy = json.loads(target.read_text())
+        assert not any(c.get("outputs") for c in copy["cells"] if c["cell_type"] == "code")
 
 
 def test_landing_and_reference_pages(site):

@@ -31,6 +31,9 @@ CASES = [
     ("01.cached_epoch_cost", "c", "you left out (d)"),
     ("01.cached_epoch_cost", {"b", "c", "d"}, "you chose (b), but it is false"),
     ("01.cached_epoch_cost", {"a", "c", "d", "e"}, "ran forward once, before training"),
+    ("01.break_even", 3, "time saved per epoch"),
+    ("01.break_even", 15, "saved"),
+    ("01.break_even", 3.75, "round up"),
 ]
 
 

@@ -21,13 +21,26 @@ def test_source_networks_parameter_counts(tf):
     np.testing.assert_allclose(np.asarray(out).sum(axis=1), 1.0, rtol=1e-5)
 
 
+def test_width_scales_filters_and_units_but_not_the_classes(tf):
+    from course_utils.models.small_cnn import small_cnn
+
+    half = small_cnn(input_shape=(28, 28, 1), filters=(32, 64), dense=(64,), num_classes=7,
+                     width=0.5)
+    assert half.get_layer("conv_1").filters == 16
+    assert half.get_layer("conv_2").filters == 32
+    assert half.get_layer("dense_1").units == 32
+    assert half.get_layer("output").units == 7
+    with pytest.raises(TypeError):
+        small_cnn((28, 28, 1))  # keyword-only, like every builder
+
+
 @pytest.mark.parametrize("kwargs,match", [
     ({"input_shape": (28, 28)}, "channels"),
     ({"num_classes": 1}, "num_classes"),
     ({"conv_dropout": 1.0}, "dropout"),
+    ({"width": 0.0}, "width"),
 ])
 def test_bad_arguments(tf, kwargs, match):
-    from course_utils import analysis
     from course_utils.models.small_cnn import small_cnn
 
     with pytest.raises(ValueError, match=match):

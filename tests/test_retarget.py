@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from course_utils import profiles
-from course_utils.tooling import cli, freshness, retarget
+from course_utils.tooling import cli, freshness, retarget, student
 from tests.conftest import ROOT
 
 FORK = "https://github.com/example-school/cnn-fork"
@@ -105,6 +105,15 @@ def _notebooks(root: Path) -> dict[str, nbformat.NotebookNode]:
             for d in retarget.NOTEBOOK_DIRS for p in sorted((root / d).glob("*.ipynb"))}
 
 
+def _student_status(root: Path) -> dict[str, str]:
+    """Each student copy's sync status against its chapter ("unchanged" when up to date)."""
+    if not (root / "notebooks" / "student").is_dir():
+        return {}
+    chapters = [root / "notebooks" / profiles.notebook_name(c) for c in profiles.chapters()]
+    results = student.sync(chapters, root / "notebooks" / "student", check=True, root=root)
+    return {r.path.name: r.status for r in results}
+
+
 def test_retarget_a_copy_of_the_tree(tmp_path, capsys):
     tree = _copy_tree(tmp_path / "fork")
     old = retarget.configured(tree)
@@ -112,6 +121,7 @@ def test_retarget_a_copy_of_the_tree(tmp_path, capsys):
     for chapter in chapters:  # as after `make refresh`: every chapter fresh
         freshness.record(chapter, freshness.fingerprint(chapter, tree), tree)
     before = _notebooks(tree)
+    students_before = _student_status(tree)
 
     assert cli.main(["retarget", "--url", FORK, "--root", str(tree)]) == 0
     out = capsys.readouterr().out
@@ -148,6 +158,8 @@ def test_retarget_a_copy_of_the_tree(tmp_path, capsys):
         assert nb.metadata == before[name].metadata, name
         if name.startswith("notebooks/") and nb.cells:
             assert f"git+{FORK}@main" in "".join(c.source for c in nb.cells), name
+    # The student copies match their chapters exactly as well as before (both rewritten alike).
+    assert _student_status(tree) == students_before
     # Only the guarded install line changed: its fingerprint is re-recorded, nothing is stale.
     assert "re-recorded the fingerprints of chapters 01, 02" in out
     assert freshness.stale(chapters, tree) == []

@@ -73,7 +73,7 @@ def test_publish_builds_with_student_copies_and_deploys_pages():
     build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
     assert build["permissions"] == {"contents": "read"}
     runs = "\n".join(step.get("run", "") for step in _steps(build))
-    assert "make book" in runs and "notebooks/student/" in runs
+    assert "make book" in runs and "_build/html/notebooks/student" in runs
     upload = next(s for s in _steps(build) if "upload-pages-artifact@" in s.get("uses", ""))
     assert upload["with"]["path"] == "_build/html"
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"

@@ -129,5 +129,31 @@ chapter.add(Exercise(
               "step, which is why freezing alone saved little time.",
 ))
 
+chapter.add(Exercise(
+    id="01.break_even",
+    task="Extracting the features once takes 3.0 s. An epoch through the frozen body takes "
+         "1.0 s; an epoch on the cached features takes 0.2 s. After how many whole epochs is "
+         "caching, extraction included, strictly faster in total?",
+    checker=expect_whole_number(4, known_mistakes={
+        3: "after 3 epochs caching has cost 3.0 + 3 x 0.2 = 3.6 s against 3.0 s through the "
+           "frozen body: each cached epoch still costs 0.2 s, so compare the extraction with "
+           "the time saved per epoch, 1.0 - 0.2 s.",
+        15: "3.0 / 0.2 compares the extraction with the cached epoch; what pays for the "
+            "extraction is the time *saved* per epoch, 1.0 - 0.2 = 0.8 s.",
+        3.75: "3.0 / 0.8 = 3.75 epochs is right as a ratio, but training runs whole epochs: "
+              "round up.",
+    }),
+    hints=("Write the total time of both ways as a function of the number of epochs k.",
+           "Caching: 3.0 + 0.2 k seconds. Frozen body: 1.0 k seconds. When is the first "
+           "smaller?"),
+    solution="answer = 4  # 3.0 / (1.0 - 0.2) = 3.75, rounded up to a whole epoch",
+    reasoning="After k epochs, training through the frozen body has cost 1.0 k seconds and "
+              "caching 3.0 + 0.2 k seconds (the extraction once, then the cheap epochs). "
+              "Caching is faster when 3.0 + 0.2 k < 1.0 k, that is k > 3.0 / 0.8 = 3.75: "
+              "from the 4th epoch on (3.8 s against 4.0 s). The extraction is repaid by the "
+              "time saved per epoch, not by the cached epoch's own cost; and the larger the "
+              "frozen body's share of a step, the sooner it is repaid.",
+))
+
 evaluate, check, hint, solution = chapter.evaluate, chapter.check, chapter.hint, chapter.solution
 EXERCISES = chapter.exercises

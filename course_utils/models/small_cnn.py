@@ -7,23 +7,30 @@ from collections.abc import Sequence
 
 import keras
 
+from course_utils.models.layers import scaled
+
 
 def small_cnn(*, input_shape: Sequence[int] = (28, 28, 1), filters: Sequence[int] = (32, 64),
-              dense: Sequence[int] = (64,), num_classes: int = 10, kernel_size: int = 3,
-              conv_dropout: float = 0.0, dense_dropout: float = 0.0,
+              dense: Sequence[int] = (64,), num_classes: int = 10, width: float = 1.0,
+              kernel_size: int = 3, conv_dropout: float = 0.0, dense_dropout: float = 0.0,
               name: str = "small_cnn") -> keras.Model:
     """``[Conv2D(f, kernel_size, padding="same", relu) -> MaxPooling2D(2)]`` for each ``f`` in
     ``filters``, then ``Dropout(conv_dropout)`` (if > 0), ``Flatten``, ``[Dense(u, relu) ->
     Dropout(dense_dropout)]`` for each ``u`` in ``dense``, and a ``Dense(num_classes)`` softmax.
 
-    The source's MNIST network is ``small_cnn(input_shape=(28, 28, 1), filters=(32, 64), dense=(64,))`` (220,234
-    parameters); its CIFAR-10 network is ``small_cnn(input_shape=(32, 32, 3),
-    filters=(16, 32, 64), dense=(500,), conv_dropout=0.3, dense_dropout=0.4)`` (541,094). Layers are named ``conv_1``,
-    ``pool_1``, ..., ``flatten``, ``dense_1``, ..., ``output``.
+    ``width`` multiplies every filter and unit count (through
+    :func:`course_utils.models.layers.scaled`); 1.0 is the network as written.
+
+    The source's MNIST network is ``small_cnn(input_shape=(28, 28, 1), filters=(32, 64),
+    dense=(64,))`` (220,234 parameters); its CIFAR-10 network is
+    ``small_cnn(input_shape=(32, 32, 3), filters=(16, 32, 64), dense=(500,), conv_dropout=0.3,
+    dense_dropout=0.4)`` (541,094). Layers are named ``conv_1``, ``pool_1``, ..., ``flatten``,
+    ``dense_1``, ..., ``output``.
     """
     if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {tuple(input_shape)}: "
-                         "a grayscale image has 1 channel, e.g. (28, 28, 1).")
+        raise ValueError(f"input_shape must be (height, width, channels), got "
+                         f"{tuple(input_shape)}: a grayscale image has 1 channel, "
+                         "e.g. (28, 28, 1).")
     if num_classes < 2:
         raise ValueError(f"num_classes must be at least 2 for a softmax classifier, "
                          f"got {num_classes}.")
@@ -32,14 +39,15 @@ def small_cnn(*, input_shape: Sequence[int] = (28, 28, 1), filters: Sequence[int
             raise ValueError(f"dropout rates must be in [0, 1), got {rate}.")
     layers: list[keras.layers.Layer] = [keras.Input(tuple(input_shape), name="image")]
     for i, f in enumerate(filters, start=1):
-        layers += [keras.layers.Conv2D(f, kernel_size, padding="same", activation="relu",
-                                       name=f"conv_{i}"),
+        layers += [keras.layers.Conv2D(scaled(f, width), kernel_size, padding="same",
+                                       activation="relu", name=f"conv_{i}"),
                    keras.layers.MaxPooling2D(2, name=f"pool_{i}")]
     if conv_dropout:
         layers.append(keras.layers.Dropout(conv_dropout, name="dropout_conv"))
     layers.append(keras.layers.Flatten(name="flatten"))
     for i, units in enumerate(dense, start=1):
-        layers.append(keras.layers.Dense(units, activation="relu", name=f"dense_{i}"))
+        layers.append(keras.layers.Dense(scaled(units, width), activation="relu",
+                                         name=f"dense_{i}"))
         if dense_dropout:
             layers.append(keras.layers.Dropout(dense_dropout, name=f"dropout_{i}"))
     layers.append(keras.layers.Dense(num_classes, activation="softmax", name="output"))

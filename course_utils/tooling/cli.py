@@ -8,7 +8,8 @@ Commands:
 * ``refresh [--chapter 01] [--force]`` re-execute the stored notebooks in ``notebooks/``
   with the ``book`` profile (refuses to overwrite uncommitted edits unless ``--force``);
 * ``report``                       summarise recorded metrics as a Markdown table;
-* ``student``                      write student copies (solutions stubbed) to ``_build/student``.
+* ``student [--check]``            bring the committed student copies in ``notebooks/student/``
+  up to date (solutions stubbed, no outputs); copies a student edited are left alone.
 * ``retarget --url URL [--branch main]`` point every repository link of a fork at ``URL``
   (``_config.yml`` is the source of truth; see :mod:`course_utils.tooling.retarget`).
 """
@@ -166,9 +167,10 @@ def cmd_student(args: argparse.Namespace) -> int:
     from course_utils.tooling import student
 
     sources = [NOTEBOOKS / profiles.notebook_name(c) for c in _chapters(args.chapter)]
-    for path in student.write_student_copies(sources, Path(args.output_dir)):
-        print(f"student copy: {path}")
-    return 0
+    results = student.sync(sources, Path(args.output_dir), check=args.check)
+    for result in results:
+        print(result.message())
+    return 1 if any(r.status in ("edited", "stale") for r in results) else 0
 
 
 def cmd_retarget(args: argparse.Namespace) -> int:
@@ -216,9 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--report", default="book/report.md",
                          help="regenerate this report page afterwards ('' to skip)")
     refresh.set_defaults(func=cmd_refresh)
-    stud = sub.add_parser("student", help="write student copies (solutions stubbed)")
+    stud = sub.add_parser("student", help="update the student copies in notebooks/student")
     stud.add_argument("--chapter", default="all")
-    stud.add_argument("--output-dir", default=str(Path("_build") / "student"))
+    stud.add_argument("--output-dir", default=str(NOTEBOOKS / "student"))
+    stud.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 if a copy is stale or edited")
     stud.set_defaults(func=cmd_student)
     report = sub.add_parser("report", help="print recorded metrics as Markdown")
     report.add_argument("--metrics-dir", default=str(METRICS / "book"))

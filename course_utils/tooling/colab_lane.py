@@ -73,14 +73,18 @@ def pins(constraints: Path) -> dict[str, str]:
 
 
 def check_cell_source(repo: Path, expected: dict[str, str]) -> str:
-    """A first cell for the executed copy: ``course_utils`` must come from outside the
-    checkout (the installed wheel) and the kernel must run the pinned versions."""
+    """A first cell for the executed copy: the kernel runs the lane's interpreter with the
+    pinned versions, and imports ``course_utils`` from that environment's site-packages
+    (the installed wheel), not from the checkout, from a working folder outside the
+    repository."""
     return (
         "# Added by the Colab lane (course_utils.tooling.colab_lane); not part of the notebook.\n"
-        "import importlib.metadata, importlib.util, pathlib, sys\n"
+        "import importlib.metadata, importlib.util, pathlib, sys, sysconfig\n"
         f"_repo = pathlib.Path({str(repo.resolve())!r})\n"
+        f"assert sys.prefix == {sys.prefix!r}, f'kernel runs {{sys.prefix}}, not the lane venv'\n"
+        "_site = pathlib.Path(sysconfig.get_paths()['purelib']).resolve()\n"
         "_origin = pathlib.Path(importlib.util.find_spec('course_utils').origin).resolve()\n"
-        "assert _repo not in _origin.parents, f'course_utils imported from the checkout: {_origin}'\n"
+        "assert _site in _origin.parents, f'course_utils not imported from the wheel: {_origin}'\n"
         "assert _repo not in pathlib.Path.cwd().resolve().parents, 'working folder is in the repository'\n"
         f"_want = {expected!r}\n"
         "_have = {d: importlib.metadata.version(d) for d in _want}\n"
@@ -103,17 +107,17 @@ def _one_line(text: str, limit: int = 400) -> str:
 
 
 def find_failure(chapter: str, name: str, original: Any, executed: Any | None,
-                 exc: BaseException | None) -> Failure:
+                 fallback: str = "") -> Failure:
     """Name the failing cell of ``executed`` (the notebook papermill wrote) by its index in
-    ``original`` (the student notebook) and its first source line, with the exception.
+    ``original`` (the student notebook) and its first source line, with the exception
+    (``fallback`` when no cell holds one: a timeout, a dead kernel, papermill's own error).
 
     papermill adds cells of its own (the injected parameters, an error banner and an anchor
     before the failing cell), so the index is found through the cell ids of ``original``
     and, failing that, by counting the cells that are not papermill's.
     """
     ids = {c.get("id"): i for i, c in enumerate(original.cells)}
-    error = (f"{type(exc).__name__}: {_one_line(str(exc))}" if exc is not None
-             else "unknown error")
+    error = _one_line(fallback) or "unknown error"
     if executed is None:
         return Failure(chapter, name, None, "", error)
     blamed, index = None, -1
@@ -143,11 +147,12 @@ def find_failure(chapter: str, name: str, original: Any, executed: Any | None,
 
 
 def run_notebook(chapter: str, source: Path, workdir: Path, *, check_source: str | None,
-                 profile: str = "smoke", timeout: int = CELL_TIMEOUT) -> Failure | None:
-    """Execute a copy of ``source`` in ``workdir`` (the kernel's working folder) with
-    ``PROFILE=profile``; return ``None`` on success, else the :class:`Failure`."""
+                 env: dict[str, str] | None = None, profile: str = "smoke",
+                 timeout: int = CELL_TIMEOUT) -> Failure | None:
+    """Execute a copy of ``source`` with papermill (this interpreter, a subprocess) in
+    ``workdir``, the kernel's working folder, with ``PROFILE=profile``; return ``None`` on
+    success, else the :class:`Failure`."""
     import nbformat
-    import papermill as pm
 
     original = nbformat.read(source, as_version=4)
     if not any("parameters" in c.metadata.get("tags", []) for c in original.cells):
@@ -162,14 +167,17 @@ def run_notebook(chapter: str, source: Path, workdir: Path, *, check_source: str
     inp = workdir / source.name
     out = workdir / source.name.replace(".ipynb", ".executed.ipynb")
     nbformat.write(nb, inp)
-    try:
-        pm.execute_notebook(str(inp), str(out), parameters={"PROFILE": profile},
-                            kernel_name="python3", cwd=str(workdir), progress_bar=False,
-                            execution_timeout=timeout, log_output=False)
-    except Exception as exc:  # noqa: BLE001 - every failure is reported, none is swallowed
-        executed = nbformat.read(out, as_version=4) if out.is_file() else None
-        return find_failure(chapter, source.name, original, executed, exc)
-    return None
+    cmd = [sys.executable, "-m", "papermill", str(inp), str(out), "-y", f"PROFILE: {profile}",
+           "-k", "python3", "--cwd", str(workdir), "--no-progress-bar", "--no-log-output",
+           "--execution-timeout", str(timeout)]
+    proc = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True)
+    if proc.returncode == 0:
+        return None
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    causes = [ln for ln in lines if re.match(r"^[\w.]+(Error|Exception|Exit)\b", ln)]
+    fallback = (causes or lines or [f"papermill exited with status {proc.returncode}"])[-1]
+    executed = nbformat.read(out, as_version=4) if out.is_file() else None
+    return find_failure(chapter, source.name, original, executed, fallback)
 
 
 def student_notebooks(repo: Path, chapters: list[str], scratch: Path) -> dict[str, Path]:
@@ -211,18 +219,35 @@ def _kernel_env(workdir: Path) -> dict[str, str]:
         "COURSE_METRICS_DIR": str(workdir / "metrics"),
         # this venv's python3 kernel first, whatever kernels the user has installed
         "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # ipykernel 6's debugger warning on stderr
     })
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     return env
 
 
+def _run_chapter(chapter: str, notebook: Path, scratch: Path, check: str,
+                 keep: Path) -> tuple[Failure | None, float]:
+    workdir = scratch / f"run-{chapter}"
+    start = time.perf_counter()
+    failure = run_notebook(chapter, notebook, workdir, check_source=check,
+                           env=_kernel_env(workdir))
+    if failure is None and not (workdir / "metrics" / f"{chapter}.json").is_file():
+        failure = Failure(chapter, notebook.name, None, "", "finished without recording its metrics")
+    for executed in workdir.glob("*.executed.ipynb"):
+        shutil.copyfile(executed, keep / executed.name)
+    return failure, time.perf_counter() - start
+
+
 def main(argv: list[str] | None = None) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from course_utils import profiles
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--constraints", default="tests/colab-constraints.txt")
     parser.add_argument("--repo", default=".")
     parser.add_argument("--chapter", default="all", help="01, 01,03 or all (default)")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once")
     parser.add_argument("--keep", default="_build/colab", help="where executed notebooks go")
     parser.add_argument("--no-install", action="store_true",
                         help="use the course_utils already installed in this environment")
@@ -232,44 +257,32 @@ def main(argv: list[str] | None = None) -> int:
     chapters = (list(profiles.chapters()) if args.chapter in ("", "all")
                 else [profiles.normalize_chapter(c) for c in args.chapter.split(",")])
     expected = {d: v for d, v in pins(constraints).items() if d in CHECKED}
+    check = check_cell_source(repo, expected)
     keep = repo / args.keep
     shutil.rmtree(keep, ignore_errors=True)
     keep.mkdir(parents=True)
     start = time.perf_counter()
     failures: list[Failure] = []
     with tempfile.TemporaryDirectory(prefix="colab-lane-") as tmp:
-        scratch = Path(tmp)
-        if repo in scratch.resolve().parents:
+        scratch = Path(tmp).resolve()
+        if repo in scratch.parents:
             raise SystemExit(f"colab lane: the temporary folder {scratch} is inside the repository")
         if not args.no_install:
             seconds = install(repo, constraints, scratch)
             print(f"colab lane: course_utils installed from a clean copy in {seconds:.0f} s")
         notebooks = student_notebooks(repo, chapters, scratch)
-        old_env = dict(os.environ)
-        try:
-            for chapter in chapters:
-                workdir = scratch / f"run-{chapter}"
-                os.environ.clear()
-                os.environ.update(_kernel_env(workdir))
-                t0 = time.perf_counter()
-                failure = run_notebook(chapter, notebooks[chapter], workdir,
-                                       check_source=check_cell_source(repo, expected))
-                took = time.perf_counter() - t0
-                if failure is None and not (workdir / "metrics" / f"{chapter}.json").is_file():
-                    failure = Failure(chapter, notebooks[chapter].name, None, "",
-                                      "finished without recording its metrics")
-                for executed in workdir.glob("*.executed.ipynb"):
-                    shutil.copyfile(executed, keep / executed.name)
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            futures = {c: pool.submit(_run_chapter, c, notebooks[c], scratch, check, keep)
+                       for c in chapters}
+            for chapter, future in futures.items():
+                failure, took = future.result()
                 if failure is None:
                     print(f"colab lane: chapter {chapter} ok ({took:.0f} s)", flush=True)
-                else:
-                    failures.append(failure)
-                    print(f"colab lane: FAILED {failure} ({took:.0f} s)", flush=True)
-                    if os.environ.get("GITHUB_ACTIONS") == "true":
-                        print(f"::error title=Colab lane, chapter {chapter}::{failure}")
-        finally:
-            os.environ.clear()
-            os.environ.update(old_env)
+                    continue
+                failures.append(failure)
+                print(f"colab lane: FAILED {failure} ({took:.0f} s)", flush=True)
+                if os.environ.get("GITHUB_ACTIONS") == "true":
+                    print(f"::error title=Colab lane, chapter {chapter}::{failure}")
     total = time.perf_counter() - start
     versions = ", ".join(f"{d} {v}" for d, v in sorted(expected.items()))
     if failures:
