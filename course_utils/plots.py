@@ -188,14 +188,17 @@ def bar_comparison(values: Mapping[str, float], ylabel: str, title: str) -> plt.
 
 
 def metric_vs_size(table: Any, xlabel: str, ylabel: str, title: str,
-                   logx: bool = True) -> plt.Figure:
-    """One line per column of ``table`` (a DataFrame indexed by a size), with markers."""
+                   logx: bool = True, logy: bool = False) -> plt.Figure:
+    """One line per column of ``table`` (a DataFrame indexed by a size, or by a step count),
+    with markers; ``logy`` puts the values on a log scale too."""
     fig, ax = plt.subplots(figsize=(6, 3.8))
     for column in table.columns:
         ax.plot(table.index, table[column], marker="o", label=str(column))
     if logx:
         ax.set_xscale("log")
         ax.set_xticks(list(table.index), [str(i) for i in table.index])
+    if logy:
+        ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -284,3 +287,53 @@ def filter_responses(images: Mapping[str, np.ndarray], title: str = "Filter resp
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def side_by_side(images: Mapping[str, np.ndarray], title: str = "Images",
+                 cols: int | None = None) -> plt.Figure:
+    """Colour (``(h, w, 3)``) or grey (``(h, w)``) images, each titled, with pixel axes:
+    e.g. one photo before and after a colour conversion. uint8 images are shown as they are
+    (0 to 255), floats as values in [0, 1]."""
+    n = len(images)
+    cols = cols or n
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(5.0 * cols, 3.6 * rows), squeeze=False)
+    for ax, (name, image) in zip(axes.flat, images.items()):
+        image = np.asarray(image)
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("x (pixels)")
+        ax.set_ylabel("y (pixels)")
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def pixel_values(image: np.ndarray, title: str = "An image is a matrix of numbers",
+                 cell: float = 0.42) -> plt.Figure:
+    """A grey image with every pixel's value written on it (dark text on light pixels and
+    light text on dark ones), rows and columns numbered."""
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.ndim != 2:
+        raise ValueError(f"need a grey (h, w) image, got shape {image.shape}.")
+    h, w = image.shape
+    fig, ax = plt.subplots(figsize=(cell * w + 1.0, cell * h + 1.0))
+    ax.imshow(image, cmap="gray")
+    threshold = image.min() + 0.5 * (image.max() - image.min())
+    whole = np.issubdtype(image.dtype, np.integer) or bool(np.all(image == np.round(image)))
+    for (i, j), v in np.ndenumerate(image):
+        text = str(int(v)) if whole else f"{v:.2f}".lstrip("0")
+        ax.text(j, i, text, ha="center", va="center", fontsize=6,
+                color="black" if v > threshold else "white")
+    ax.set_xticks(range(0, w, max(1, w // 7)))
+    ax.set_yticks(range(0, h, max(1, h // 7)))
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+

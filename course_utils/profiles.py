@@ -50,9 +50,11 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "common": {"seed": 42, "learning_rate": 0.01, "batch_size": 32, "hidden": (256, 128),
                    "initializers": ("zeros", "small_normal", "glorot_uniform", "he_normal"),
                    "stats_batch": 256, "deep_depth": 10, "deep_units": 100,
-                   "symmetry_images": 1000, "deep_train_activations": ("tanh", "relu")},
+                   "symmetry_images": 1000, "deep_train_activations": ("tanh", "relu"),
+                   "zero_epochs": 3},
         "smoke": {"train_size": 600, "val_size": 200, "test_size": 200, "epochs": 2,
-                  "deep_epochs": 1, "symmetry_images": 320, "deep_train_activations": ("relu",)},
+                  "deep_epochs": 1, "symmetry_images": 320, "deep_train_activations": ("relu",),
+                  "zero_epochs": 1},
         "book": {"train_size": 3500, "val_size": 500, "test_size": 1000, "epochs": 20,
                  "deep_epochs": 5},
         "full": {"train_size": 54000, "val_size": 6000, "test_size": 10000, "epochs": 10,
@@ -178,7 +180,8 @@ def resolve(chapter: str | int, profile: str = "book", **overrides: Any) -> Mapp
     """The settings of ``chapter`` under ``profile``, with ``overrides`` applied.
 
     An override of a setting the chapter does not have is an error (a typo would otherwise
-    be silently ignored).
+    be silently ignored). A list given for a tuple setting becomes a tuple (papermill passes
+    tuples as lists), and an int given for a float setting becomes a float.
     """
     key = normalize_chapter(chapter)
     check_profile(profile)
@@ -192,8 +195,92 @@ def resolve(chapter: str | int, profile: str = "book", **overrides: Any) -> Mapp
             f"Unknown setting(s) {', '.join(unknown)} for chapter {key}. "
             f"Valid settings: {', '.join(sorted(settings))}."
         )
-    settings.update(overrides)
+    for name, value in overrides.items():
+        base = settings[name]
+        if isinstance(base, tuple) and isinstance(value, list):
+            value = tuple(value)
+        elif isinstance(base, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        settings[name] = value
     return MappingProxyType(settings)
+
+
+def _parse_value(text: str, like: Any, name: str) -> Any:
+    """``text`` as a value of the type of ``like`` (the setting's value in the profile)."""
+    text = text.strip()
+    try:
+        if isinstance(like, bool):
+            lowered = text.lower()
+            if lowered not in {"true", "false", "1", "0", "yes", "no"}:
+                raise ValueError(text)
+            return lowered in {"true", "1", "yes"}
+        if isinstance(like, int):
+            return int(text)
+        if isinstance(like, float):
+            return float(text)
+        if isinstance(like, tuple):
+            items = [t for t in text.strip("()[]").split(",") if t.strip()]
+            element = like[0] if like else ""
+            return tuple(_parse_value(t, element, name) for t in items)
+    except ValueError:
+        kind = type(like).__name__ + (f" of {type(like[0]).__name__}" if isinstance(like, tuple)
+                                      and like else "")
+        raise ValueError(f"Setting {name}: {text!r} is not a valid {kind} "
+                         f"(its current value is {like!r}).") from None
+    return text.strip("'\"")
+
+
+def parse_overrides(chapter: str | int, profile: str, items: list[str] | tuple[str, ...]
+                    ) -> dict[str, Any]:
+    """``["epochs=1", "image_size=128"]`` as typed overrides for ``chapter``'s ``profile``:
+    each value is parsed with the type the setting has in that profile (a tuple as
+    ``16,32,64``). A setting the chapter does not have is an error listing the valid ones."""
+    settings = resolve(chapter, profile)
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ValueError(f"Expected key=value, got {item!r}.")
+        if name not in settings or name in ("chapter", "profile"):
+            valid = ", ".join(sorted(k for k in settings if k not in ("chapter", "profile")))
+            raise ValueError(f"Unknown setting {name!r} for chapter {settings['chapter']}. "
+                             f"Valid settings: {valid}.")
+        out[name] = _parse_value(text, settings[name], name)
+    resolve(chapter, profile, **out)  # the same checks as the notebook's own call
+    return out
+
+
+# `make rehearse` runs every chapter's `full` settings on a CPU, offline: the full image
+# sizes, widths and architectures, with epochs and sample counts capped so every cell runs in
+# minutes. Settings whose names end in these suffixes are capped generically (a new epochs or
+# per-class setting is capped without an edit here); `_REHEARSAL_CAPS` adds each chapter's
+# sample counts, sized for the offline stand-ins (MNIST's is 5,000 digits).
+_REHEARSAL_GENERIC: dict[str, int] = {"epochs": 1, "per_class": 20, "images": 200}
+_REHEARSAL_CAPS: dict[str, dict[str, Any]] = {
+    "01": {"pretrain_size": 2000, "val_size": 500, "test_size": 500, "sweep_sizes": (25, 50),
+           "speed_size": 500},
+    "02": {"train_size": 2000, "val_size": 500, "test_size": 500},
+    "03": {"mnist_train_size": 2000, "mnist_val_size": 500},
+}
+
+
+def rehearsal_overrides(chapter: str | int) -> dict[str, Any]:
+    """The overrides `make rehearse` applies to ``chapter``'s ``full`` profile."""
+    key = normalize_chapter(chapter)
+    full = resolve(key, "full")
+    out: dict[str, Any] = {}
+    for name, value in full.items():
+        if isinstance(value, bool) or not isinstance(value, (int, tuple)):
+            continue
+        for suffix, cap in _REHEARSAL_GENERIC.items():
+            if name.endswith(suffix) and isinstance(value, int) and value > cap:
+                out[name] = cap
+        if name.endswith("_seeds") and isinstance(value, tuple) and len(value) > 1:
+            out[name] = value[:1]
+    out.update({k: v for k, v in _REHEARSAL_CAPS.get(key, {}).items()
+                if k in full and v != full[k]})
+    return out
 
 
 def as_table(settings: Mapping[str, Any]) -> Any:

@@ -5,10 +5,14 @@ Recording a chapter's key numbers lives apart, in :mod:`course_utils.metrics`.
 
 from __future__ import annotations
 
+import math
+import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
 
 @dataclass
 class FitResult:
@@ -43,6 +47,18 @@ class FitResult:
         """The best value of ``metric`` over the epochs (max, or min for losses)."""
         values = self.history[metric]
         return float(min(values) if "loss" in metric else max(values))
+
+    def best_epoch(self, metric: str = "val_loss") -> int:
+        """The epoch (1-based) with the best ``metric`` (lowest for losses, highest otherwise;
+        the first of equals): the epoch a ``save_best_only`` checkpoint keeps. Epochs whose
+        value is not finite never count; if none is finite, the last epoch."""
+        if metric not in self.history:
+            raise KeyError(f"No metric {metric!r}; recorded: {', '.join(self.history)}.")
+        sign = 1.0 if "loss" in metric else -1.0
+        scores = [sign * v if math.isfinite(v) else math.inf for v in self.history[metric]]
+        if all(math.isinf(v) for v in scores):
+            return len(scores)
+        return scores.index(min(scores)) + 1
 
 
 def compile_classifier(model: Any, learning_rate: float = 1e-3, optimizer: str = "sgd",
@@ -139,3 +155,124 @@ def result_row(model: Any, fit: FitResult, test: Any = None) -> dict[str, Any]:
             _, accuracy = model.evaluate(test, verbose=0)
         row["test accuracy"] = round(float(accuracy), 3)
     return row
+
+
+def fit_best(model: Any, x: Any, y: Any = None, *,
+             path: str | Path | None = None, monitor: str = "val_loss",
+             **fit_kwargs: Any) -> tuple[Any, FitResult]:
+    """Fit while a checkpoint keeps the best epoch, then reload that epoch.
+
+    Returns ``(best_model, fit)``: the model saved at the epoch with the best
+    ``monitor`` (see ``FitResult.best_epoch``) and the whole fit.
+    """
+    import keras
+
+    if path is None:
+        folder = Path(tempfile.gettempdir()) / "course_utils"
+        path = folder / f"{model.name}_best.keras"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # never reload an older run's file
+    keep_best = keras.callbacks.ModelCheckpoint(
+        path, monitor=monitor, save_best_only=True)
+    callbacks = [*fit_kwargs.pop("callbacks", []), keep_best]
+    fit = timed_fit(model, x, y, callbacks=callbacks, **fit_kwargs)
+    if not path.exists():  # no finite value of `monitor`: nothing saved
+        return model, fit
+    return keras.models.load_model(path), fit
+
+
+@dataclass
+class TunedRuns:
+    """One network given its own learning rate, then repeated over seeds.
+
+    ``sweep`` maps each learning rate to its fit on the first seed; ``learning_rate`` is the
+    rate whose best checkpoint had the best ``monitor``; ``models``, ``fits`` and ``rows``
+    hold the runs at that rate, one per seed (the first is the sweep's own run). Each row is
+    :func:`result_row` of the best checkpoint plus its seed, learning rate and best epoch.
+    """
+
+    sweep: dict[float, FitResult]
+    learning_rate: float
+    seeds: list[int]
+    models: list[Any]
+    fits: list[FitResult]
+    rows: list[dict[str, Any]]
+    monitor: str = "val_loss"
+
+    @property
+    def model(self) -> Any:
+        """The best checkpoint of the first seed's run."""
+        return self.models[0]
+
+    @property
+    def fit(self) -> FitResult:
+        """The first seed's fit at the chosen learning rate."""
+        return self.fits[0]
+
+    def mean(self, key: str = "test accuracy") -> float:
+        """The mean of a row entry over the seeds."""
+        return float(sum(row[key] for row in self.rows) / len(self.rows))
+
+    def sweep_table(self) -> Any:
+        """One row per learning rate: the best epoch and the validation numbers there."""
+        rows = {}
+        for rate, fit in self.sweep.items():
+            epoch = fit.best_epoch(self.monitor)
+            row: dict[str, Any] = {"best epoch": epoch, "epochs": fit.epochs}
+            for metric in ("val_loss", "val_accuracy"):
+                if metric in fit.history:
+                    row[metric.replace("_", " ")] = round(fit.history[metric][epoch - 1], 3)
+            row["chosen"] = "<-" if rate == self.learning_rate else ""
+            rows[f"{rate:g}"] = row
+        return comparison_table(rows, index_name="learning rate")
+
+
+def tune_and_repeat(build: Callable[[], Any], train: tuple[Any, Any], *,
+                    validation: tuple[Any, Any], learning_rates: Sequence[float],
+                    seeds: Sequence[int], test: Any = None, optimizer: str = "adam",
+                    monitor: str = "val_loss", **fit_kwargs: Any) -> TunedRuns:
+    """Give the network ``build()`` its own learning rate, then repeat it over seeds.
+
+    On ``seeds[0]``, one fresh model per learning rate is trained with :func:`fit_best`; the
+    rate whose kept epoch has the best ``monitor`` on ``validation`` wins (the test set plays
+    no part). The winner is then trained again on every other seed. ``fit_kwargs`` (epochs,
+    batch size, ...) are the same for every run, so two networks tuned this way get the same
+    budget. ``test`` is evaluated once per kept model, for the rows.
+    """
+    import keras
+
+    if not learning_rates or not seeds:
+        raise ValueError("need at least one learning rate and one seed.")
+    x, y = train
+
+    def run(rate: float, seed: int) -> tuple[Any, FitResult]:
+        keras.utils.set_random_seed(seed)
+        model = compile_classifier(build(), learning_rate=rate, optimizer=optimizer)
+        return fit_best(model, x, y, validation_data=validation, monitor=monitor,
+                        **fit_kwargs)
+
+    sign = 1.0 if "loss" in monitor else -1.0
+    sweep: dict[float, FitResult] = {}
+    best: tuple[float, float, Any] | None = None
+    for rate in learning_rates:
+        model, fit = run(rate, seeds[0])
+        sweep[rate] = fit
+        value = fit.history[monitor][fit.best_epoch(monitor) - 1]
+        score = sign * value if math.isfinite(value) else math.inf
+        if best is None or score < best[0]:
+            best = (score, rate, model)
+    assert best is not None
+    _, rate, first = best
+    models, fits = [first], [sweep[rate]]
+    for seed in seeds[1:]:
+        model, fit = run(rate, seed)
+        models.append(model)
+        fits.append(fit)
+    rows = []
+    for seed, model, fit in zip(seeds, models, fits):
+        row = result_row(model, fit, test)
+        row.update({"seed": seed, "learning rate": rate,
+                    "best epoch": fit.best_epoch(monitor)})
+        rows.append(row)
+    return TunedRuns(sweep, rate, list(seeds), models, fits, rows, monitor)

@@ -94,7 +94,7 @@ def test_run_names_the_failing_chapter_and_runs_the_others(monkeypatch, tmp_path
     """`make run CHAPTER=all` (the weekly workflow) fails naming the chapter that failed."""
     ran = []
 
-    def fake_execute(source, target, profile, metrics_dir, timeout):
+    def fake_execute(source, target, profile, metrics_dir, timeout, overrides=None):
         ran.append(source.name)
         if source.name.startswith("02_"):
             raise RuntimeError("download failed: HTTP 404\nmore detail")

@@ -125,8 +125,14 @@ def test_a_chapter_module_knows_only_its_own_exercises():
 def test_wrong_type_and_a_broken_function_are_feedback_not_crashes():
     ok, message = ch01.evaluate("01.head_params", "lots")
     assert not ok and "expected a number" in message
-    ok, message = MODULES["05"].evaluate("05.receptive_field", lambda n: 1 / 0)
+    def runs_the_function(fn):
+        return fn(3) == 7, "wrong"
+
+    scratch = exercises.Chapter("99")
+    scratch.add(exercises.Exercise("99.fn", "t", runs_the_function, ("h",), "answer = 1", "r"))
+    ok, message = scratch.evaluate("99.fn", lambda n: 1 / 0)
     assert not ok and "ZeroDivisionError" in message
+    exercises.EXERCISES.pop("99.fn")
 
 
 def test_whole_numbers_are_not_truncated():

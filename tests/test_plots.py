@@ -52,3 +52,32 @@ def test_channels_filters_feature_maps_bar_and_size_plot():
     table = pd.DataFrame({"x": [0.5, 0.6]}, index=[10, 100])
     fig = plots.metric_vs_size(table, "n", "acc", "t")
     assert fig.axes[0].get_xlabel() == "n"
+
+
+def test_size_plot_log_scales():
+    table = pd.DataFrame({"a": [1.0, 0.01], "b": [1.0, 0.5]}, index=[1, 100])
+    fig = plots.metric_vs_size(table, "step", "loss", "t", logy=True)
+    assert fig.axes[0].get_yscale() == "log" and fig.axes[0].get_xscale() == "log"
+
+
+def test_side_by_side_titles_each_image():
+    rgb = np.random.default_rng(0).integers(0, 255, (6, 9, 3), dtype=np.uint8)
+    fig = plots.side_by_side({"colour": rgb, "grey": rgb[..., 0]}, title="two")
+    assert [ax.get_title() for ax in fig.axes] == ["colour", "grey"]
+    assert fig.axes[0].get_xlabel() == "x (pixels)" and _titled(fig)
+
+
+def test_pixel_values_writes_every_value():
+    digit = np.zeros((4, 5), dtype=np.uint8)
+    digit[1, 2] = 255
+    fig = plots.pixel_values(digit[..., None], title="digit")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert len(texts) == 20 and texts.count("255") == 1 and texts.count("0") == 19
+    colours = {t.get_text(): t.get_color() for t in fig.axes[0].texts}
+    assert colours["255"] == "black" and colours["0"] == "white"
+    fractions = plots.pixel_values(np.array([[0.0, 0.25], [0.5, 1.0]]))
+    assert [t.get_text() for t in fractions.axes[0].texts] == [".00", ".25", ".50", "1.00"]
+    import pytest
+
+    with pytest.raises(ValueError, match="grey"):
+        plots.pixel_values(np.zeros((2, 2, 3)))

@@ -89,3 +89,58 @@ def test_timer():
     with training.Timer() as t:
         sum(range(1000))
     assert t.seconds > 0
+
+
+def test_best_epoch_is_the_one_a_checkpoint_keeps():
+    fit = training.FitResult({"val_loss": [0.9, 0.5, 0.5, 0.7], "val_accuracy": [0.1, 0.6, 0.7, 0.6]},
+                             1.0, 4)
+    assert fit.best_epoch() == 2  # lowest loss, the first of equals
+    assert fit.best_epoch("val_accuracy") == 3  # highest accuracy
+    diverged = training.FitResult({"val_loss": [float("nan"), float("inf"), 3.0]}, 1.0, 3)
+    assert diverged.best_epoch() == 3
+    assert training.FitResult({"val_loss": [float("nan")] * 2}, 1.0, 2).best_epoch() == 2
+    with pytest.raises(KeyError, match="No metric"):
+        fit.best_epoch("loss")
+
+
+def test_fit_best_reloads_the_kept_epoch(tiny, tmp_path):
+    model, x, y = tiny
+    path = tmp_path / "best.keras"
+    path.write_text("an older run's file")  # must never be reloaded
+    best, fit = training.fit_best(model, x, y, path=path, epochs=3, batch_size=16,
+                                  validation_data=(x, y))
+    assert fit.epochs == 3 and best is not model and path.exists()
+    loss, _ = best.evaluate(x, y, verbose=0)
+    assert loss == pytest.approx(min(fit.history["val_loss"]), rel=1e-4)
+
+
+def test_tune_and_repeat_picks_on_validation_and_repeats_the_winner(tf):
+    import keras
+
+    from course_utils.models.mlp import mlp
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(96, 4)).astype("float32")
+    y = (x[:, 0] + x[:, 1] > 0).astype("int64")
+    built = []
+
+    def build():
+        built.append(1)
+        return mlp(input_shape=(4,), hidden=(8,), num_classes=2, name="tiny_tuned")
+
+    runs = training.tune_and_repeat(build, (x[:64], y[:64]), validation=(x[64:], y[64:]),
+                                    test=(x[64:], y[64:]), learning_rates=(1e-6, 0.05),
+                                    seeds=(0, 1), optimizer="adam", epochs=3, batch_size=16)
+    assert len(built) == 3  # two rates on seed 0, then the winner on seed 1
+    assert runs.learning_rate == 0.05  # 1e-6 barely moves in 3 epochs
+    assert [row["seed"] for row in runs.rows] == [0, 1]
+    assert all(row["learning rate"] == 0.05 and 1 <= row["best epoch"] <= 3
+               for row in runs.rows)
+    assert runs.fit is runs.sweep[0.05] and runs.model is runs.models[0]
+    assert isinstance(runs.models[1], keras.Model)
+    assert 0 <= runs.mean() <= 1
+    table = runs.sweep_table()
+    assert list(table.index) == ["1e-06", "0.05"] and table.loc["0.05", "chosen"] == "<-"
+    with pytest.raises(ValueError, match="at least one"):
+        training.tune_and_repeat(build, (x, y), validation=(x, y), learning_rates=(),
+                                 seeds=(0,))

@@ -33,8 +33,9 @@ Adding an exercise to a chapter (for chapter authors)
      the function named by ``answer_name`` for a coding exercise;
    * ``reasoning``: the worked solution in words, why each step, and what the usual mistakes
      miss. :func:`solution` prints it above the code.
-3. **Tests** in ``tests/test_exercises_chNN.py``: add a row to ``CASES`` per exercise with at
-   least two plausible wrong answers and a word each of their advice must contain.
+3. **Tests** in ``tests/test_exercises_chNN.py``: add rows ``(id, wrong_answer, words)`` to
+   ``CASES``, at least two per exercise, each a plausible mistake and the words its advice must
+   contain (the advice names the mistake: "add the biases", "that is the variance").
    ``tests/test_exercises.py`` runs every row, feeds the stored solution (it must pass) and
    the stub ``...`` (it must fail and ask for an answer), and checks the hints and reasoning.
    A coding exercise is also run on cases the chapter never showed.
@@ -287,6 +288,8 @@ def expect_statements(true: Iterable[str], explanations: Mapping[str, str]) -> C
     def checker(answer: Any) -> tuple[bool, str]:
         if isinstance(answer, str):
             chosen_raw = [c for c in answer.lower() if c.isalnum()]
+        elif isinstance(answer, Mapping):  # {"a": False, "b": True, ...}
+            chosen_raw = [str(k).strip().lower() for k, v in answer.items() if v]
         elif isinstance(answer, (set, frozenset, list, tuple)):
             chosen_raw = [str(a).strip().lower() for a in answer]
         else:

@@ -1,113 +1,201 @@
 """Chapter 2 (weight initialization) exercises. The notebook imports this module as
-``exercises``: ``from course_utils.exercises import ch02 as exercises``."""
+``exercises``: ``from course_utils.exercises import ch02 as exercises``.
+
+The chapter works with dense layers; the exercises carry its formulas to convolution layers,
+to other widths and to the sigmoid, so their answers are printed nowhere in the chapter.
+"""
 
 from __future__ import annotations
+
+import math
+from typing import Any
 
 from course_utils.exercises import Chapter, Exercise, expect_number, expect_statements
 
 chapter = Chapter("02")
 
 chapter.add(Exercise(
-    id="02.he_std",
-    task="What standard deviation does He initialization give the weights of a layer with "
-         "fan_in 256 (e.g. the 256 -> 128 layer)?",
-    checker=expect_number((2 / 256) ** 0.5, rel_tol=0.01, known_mistakes={
-        2 / 256: "that is the variance 2/fan_in; the standard deviation is its square root.",
-        (1 / 256) ** 0.5: "that is LeCun's sqrt(1/fan_in); He doubles the variance for ReLU.",
-        (2 / 384) ** 0.5: "that is Glorot's sqrt(2/(fan_in + fan_out)); He uses fan_in only.",
-        (2 / 128) ** 0.5: "that uses fan_out (128); He's normal initializer uses fan_in, the "
-                          "number of inputs of each unit (256).",
-        (6 / 256) ** 0.5: "that is the limit of He *uniform*, sqrt(6/fan_in), not the standard "
-                          "deviation.",
+    id="02.conv_he_std",
+    task="A convolution layer has 3x3 kernels and 64 input channels (and 128 filters). What "
+         "standard deviation does He normal initialization give its weights?",
+    checker=expect_number(math.sqrt(2 / 576), rel_tol=0.01, known_mistakes={
+        math.sqrt(2 / 64): "that counts the input channels only. Each output value of a "
+                           "convolution sums over the whole 3x3 window of every channel: "
+                           "fan_in = 3 * 3 * 64.",
+        2 / 576: "that is the variance 2/fan_in; the standard deviation is its square root.",
+        math.sqrt(2 / (3 * 3 * 128)): "that uses the filters (fan_out); He normal uses fan_in, "
+                                      "the inputs each output value sums.",
+        math.sqrt(2 / 9): "that counts the kernel's 9 positions but not the 64 channels.",
     }),
-    hints=("He initialization sets Var(W) = 2 / fan_in.",
-           "Take the square root of the variance, with fan_in = 256."),
-    solution="answer = (2 / 256) ** 0.5  # 0.0884",
-    reasoning="He initialization keeps the variance of a ReLU layer's output equal to that of "
-              "its input. A unit sums fan_in products w * x, so Var(z) = fan_in * Var(W) * "
-              "E[x^2], and ReLU keeps half of the second moment; fan_in * Var(W) / 2 = 1 gives "
-              "Var(W) = 2 / fan_in = 2 / 256. The standard deviation is the square root: "
-              "sqrt(2 / 256) = 0.0884.",
+    hints=("He initialization sets Var(W) = 2 / fan_in, where fan_in is the number of inputs "
+           "one output value sums.",
+           "One output value of a 3x3 convolution sums over a 3x3 window in each of the 64 "
+           "input channels."),
+    solution="answer = (2 / (3 * 3 * 64)) ** 0.5  # 0.0589",
+    reasoning="The argument of the chapter holds for any layer whose outputs are sums of "
+              "products w * x: what counts is how many products one output sums. One output "
+              "value of a 3x3 convolution sums 3 * 3 = 9 positions in each of 64 channels, "
+              "fan_in = 576 (Keras computes it the same way, from the kernel shape "
+              "(3, 3, 64, 128)). He: Var(W) = 2 / 576, standard deviation sqrt(2 / 576) = "
+              "0.0589. The number of filters does not enter: it is the fan_out.",
 ))
 
 chapter.add(Exercise(
-    id="02.glorot_limit",
-    task="Glorot uniform draws W from U(-a, a). What is a for the first layer of the "
-         "784-256-128-10 network (fan_in 784, fan_out 256)?",
-    checker=expect_number((6 / 1040) ** 0.5, rel_tol=0.01, known_mistakes={
-        (2 / 1040) ** 0.5: "that is the standard deviation; the limit of U(-a, a) is sqrt(3) "
-                           "times larger, because Var(U(-a, a)) = a**2 / 3.",
-        6 / 1040: "take the square root: a = sqrt(6 / (fan_in + fan_out)).",
-        (6 / 784) ** 0.5: "that is He uniform (fan_in only); Glorot averages fan_in and fan_out.",
-        (3 / 1040) ** 0.5: "the variance 2/(fan_in + fan_out) times 3 is 6/(fan_in + fan_out).",
+    id="02.conv_glorot_limit",
+    task="A first convolution layer has 5x5 kernels, 3 input channels (RGB) and 32 filters. "
+         "Glorot uniform draws its weights from U(-a, a). What is a?",
+    checker=expect_number(math.sqrt(6 / (75 + 800)), rel_tol=0.01, known_mistakes={
+        math.sqrt(6 / 35): "that uses the channels only (3 + 32). Keras multiplies both fans "
+                           "by the kernel's 25 positions: fan_in = 5*5*3, fan_out = 5*5*32.",
+        math.sqrt(2 / 875): "that is the standard deviation; the limit of U(-a, a) is sqrt(3) "
+                            "times larger, because Var(U(-a, a)) = a**2 / 3.",
+        math.sqrt(6 / 75): "that is He uniform's limit from fan_in alone; Glorot averages "
+                           "fan_in and fan_out.",
+        6 / 875: "take the square root: a = sqrt(6 / (fan_in + fan_out)).",
     }),
-    hints=("Glorot sets Var(W) = 2 / (fan_in + fan_out); a uniform U(-a, a) has variance "
-           "a**2 / 3.",
-           "Set the two variances equal and solve for a."),
-    solution="answer = (6 / (784 + 256)) ** 0.5  # 0.0760",
-    reasoning="Glorot asks for Var(W) = 2 / (fan_in + fan_out), a compromise between keeping "
-              "the forward signal (fan_in) and the backward gradient (fan_out). A uniform "
-              "distribution on (-a, a) has variance a^2 / 3. Setting a^2 / 3 = 2 / 1040 gives "
-              "a = sqrt(6 / 1040) = 0.0760, sqrt(3) times the standard deviation.",
+    hints=("Keras' fans of a convolution kernel of shape (kh, kw, c_in, c_out): fan_in = "
+           "kh * kw * c_in and fan_out = kh * kw * c_out.",
+           "Glorot: Var(W) = 2 / (fan_in + fan_out); U(-a, a) has variance a**2 / 3."),
+    solution="answer = (6 / (5 * 5 * 3 + 5 * 5 * 32)) ** 0.5  # 0.0828",
+    reasoning="fan_in = 5 * 5 * 3 = 75 inputs per output value; fan_out = 5 * 5 * 32 = 800, the "
+              "outputs each input value feeds. Glorot asks for Var(W) = 2 / (75 + 800), and a "
+              "uniform U(-a, a) has variance a^2 / 3, so a = sqrt(6 / 875) = 0.0828. The fans "
+              "are very unequal here (75 against 800), so Glorot's compromise is far from "
+              "either He's fan_in choice (a = sqrt(6 / 75) = 0.28) or the fan_out one.",
 ))
 
 chapter.add(Exercise(
     id="02.zeros_why",
-    task="The ReLU network initialized with all weights and biases zero stays at chance. Which "
-         "of these statements about its training are true? (a) its gradients explode; "
-         "(b) every hidden activation is 0 from the start; (c) a larger learning rate would let "
-         "it learn; (d) the output layer's biases still change; (e) the hidden units stay equal "
-         "to each other but still learn, as one unit. Answer the set of letters of the true "
-         "statements.",
-    checker=expect_statements("bd", {
-        "a": "no gradient grows here; every weight gradient is exactly zero (see the "
-             "table of per-layer statistics).",
-        "b": "with W = 0 and b = 0 every pre-activation is 0 and ReLU(0) = 0.",
-        "c": "no learning rate helps, because a zero gradient times any step size is "
-             "zero.",
-        "d": "the output bias's gradient is (softmax output - label), which is not zero, "
-             "so the biases learn the class frequencies; that alone gives chance accuracy.",
-        "e": "that happens with a *non-zero* constant, where units stay copies of each "
-             "other. With zeros, a hidden weight's gradient is (its input) x (the gradient at "
-             "its unit), and both factors are zero, so nothing hidden learns at all.",
+    task="Three copies of the 784-256-128-10 network start with all weights and biases zero: "
+         "one with ReLU, one with tanh, one with sigmoid hidden units. Which statements are "
+         "true? (a) with ReLU, every hidden activation is 0 from the start; (b) with tanh, the "
+         "hidden weights are still exactly zero after training; (c) the ReLU network's hidden "
+         "weights stay zero because ReLU's derivative at 0 is 0; (d) with sigmoid, the hidden "
+         "weights change during training; (e) with sigmoid, the 256 units of the first layer "
+         "end up different from each other; (f) a larger learning rate would let the ReLU "
+         "network learn. Answer the set of letters of the true statements.",
+    checker=expect_statements("abd", {
+        "a": "with W = 0 and b = 0 every pre-activation is 0, and ReLU(0) = 0.",
+        "b": "tanh(0) = 0, so as with ReLU the weights into the output get zero inputs, and "
+             "every hidden unit gets a zero gradient because the weights above it are zero.",
+        "c": "the derivative is not the reason: tanh has derivative 1 at 0 and its hidden "
+             "weights stay zero too. A hidden unit's gradient is (weights above it) x "
+             "(gradient there), and the weights above it are zero.",
+        "d": "sigmoid(0) = 0.5, so the output weights get a non-zero input and move; after "
+             "that, gradient flows back into the hidden layers.",
+        "e": "every unit of a layer computes the same 0.5 and receives the same gradient, so "
+             "the units change together and stay copies of one unit.",
+        "f": "every hidden weight's gradient is exactly zero, and zero times any step size "
+             "is zero.",
     }),
-    hints=("Compute the hidden activations of the first layer when W = 0 and b = 0.",
-           "The gradient of a weight is (its input) x (the gradient arriving at its unit); "
-           "which of the two is zero for each layer? And what about a bias, whose input is 1?"),
-    solution='answer = {"b", "d"}',
-    reasoning="With W = 0 and b = 0 every hidden pre-activation is 0 and ReLU(0) = 0 (b). A "
-              "weight's gradient is its input times the gradient at its unit: the weights into "
-              "the output get zero inputs, and every hidden unit gets a zero gradient because "
-              "the weights above it are zero. So no weight ever moves, whatever the learning "
-              "rate (not c), nothing explodes (not a), and the units do not even learn as one "
-              "(not e). Only the output biases, whose input is the constant 1, get a non-zero "
-              "gradient (d); they learn the class frequencies, which is chance accuracy.",
+    hints=("Write the hidden activations f(0) for each activation: ReLU(0), tanh(0), "
+           "sigmoid(0).",
+           "A weight's gradient is (its input) x (the gradient arriving at its unit), and the "
+           "gradient arriving at a hidden unit is a sum over the weights above it."),
+    solution='answer = {"a", "b", "d"}',
+    reasoning="With all weights zero, a hidden unit's gradient is the sum, over the weights "
+              "above it, of weight x gradient: zero, because those weights are zero. The "
+              "weights into the output layer get the gradient (their input) x (output "
+              "gradient), and their input is f(0). For ReLU and tanh f(0) = 0 (a), so nothing "
+              "moves but the output biases, in any number of steps and at any learning rate "
+              "(b; not f). The derivative at 0 plays no part: tanh's is 1 (not c). For the "
+              "sigmoid f(0) = 0.5, so the output weights move at the first step, and from "
+              "then on gradient reaches the hidden layers (d), but the same gradient for every "
+              "unit of a layer: they learn as copies of one unit (not e).",
 ))
 
 chapter.add(Exercise(
-    id="02.small_normal_ratio",
-    task="In the 10-layer tanh network with 100 units per layer and weights drawn from "
-         "N(0, 0.01**2), by what factor does the activation standard deviation shrink from one "
-         "hidden layer to the next?",
-    checker=expect_number(0.1, rel_tol=0.1, known_mistakes={
-        0.01: "that is the weight std alone; each unit sums 100 inputs, which multiplies the "
-              "std by sqrt(100).",
-        0.0001: "that is the factor on the *variance* without the fan_in; use std, and "
-                "Var(z) = fan_in * Var(W) * Var(x).",
-        1.0: "that would be the case for Var(W) = 1/fan_in (Glorot at equal fans); here the "
-             "weights are much smaller.",
-        0.5 ** 0.5 * 0.1: "tanh passes small values almost unchanged (tanh(z) ~ z near 0); "
-                          "halving the variance is what ReLU does.",
+    id="02.relu_factor",
+    task="A deep ReLU network has 200 units per hidden layer, weights drawn from "
+         "N(0, 0.05**2) and zero biases. By what factor does the root mean square of the "
+         "activations change from one hidden layer to the next?",
+    checker=expect_number(0.05 * math.sqrt(200 / 2), rel_tol=0.02, known_mistakes={
+        0.05 * math.sqrt(200): "that is the factor for a linear (or tanh near 0) layer; ReLU "
+                               "zeroes half of the pre-activations, halving the second moment.",
+        0.25: "that is the factor on the second moment (the square); the root mean square "
+              "changes by its square root.",
+        0.05: "that is the weight's standard deviation alone; each unit sums 200 products.",
+        0.5 ** 0.5: "that is ReLU's halving alone; the weights' scale enters too.",
     }),
-    hints=("Near 0, tanh(z) ~ z, so the layer is almost linear.",
-           "Var(z) = fan_in * Var(W) * Var(x); turn that factor on the variance into a factor "
-           "on the standard deviation."),
-    solution="answer = 0.01 * 100 ** 0.5  # 0.1",
-    reasoning="A unit sums 100 products w * x with independent zero-mean weights, so "
-              "Var(z) = 100 * 0.01^2 * Var(x) = 0.01 * Var(x). The activations stay small, "
-              "where tanh(z) ~ z, so tanh passes this variance on unchanged. A factor of 0.01 "
-              "on the variance is a factor of sqrt(0.01) = 0.1 on the standard deviation, per "
-              "layer: after ten layers the signal is 10^-10 of its size.",
+    hints=("E[z^2] = n_in * Var(W) * E[x^2] for the pre-activation; ReLU then keeps half of "
+           "E[z^2].",
+           "Multiply the three factors for the second moment, then take the square root."),
+    solution="answer = 0.05 * (200 / 2) ** 0.5  # 0.5",
+    reasoning="A pre-activation sums 200 products, so E[z^2] = 200 * 0.05^2 * E[x^2] = "
+              "0.5 E[x^2]. ReLU keeps the positive half of a symmetric z, so the activation's "
+              "second moment is half of that: 0.25 E[x^2]. The root mean square is multiplied "
+              "by sqrt(0.25) = 0.5 per layer: ten layers shrink the signal about a thousand "
+              "times. He initialization would use Var(W) = 2 / 200, a standard deviation of "
+              "0.1, and a factor of exactly 1.",
+))
+
+
+def _expected_std(shape: tuple[int, ...], scheme: str) -> float:
+    receptive = 1
+    for size in shape[:-2]:
+        receptive *= size
+    fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
+    return math.sqrt(2 / fan_in if scheme == "he" else 2 / (fan_in + fan_out))
+
+
+# Shapes the chapter never shows: convolutions of several sizes, a 1x1, a 1-D kernel.
+_CASES = [((3, 3, 64, 128), "he"), ((5, 5, 3, 96), "glorot"), ((1, 1, 256, 64), "he"),
+          ((784, 10), "glorot"), ((7, 512, 256), "glorot"), ((11, 11, 3, 96), "he")]
+
+
+def _check_init_std(fn: Any) -> tuple[bool, str]:
+    if not callable(fn):
+        return False, "pass the function itself (no parentheses), e.g. check(..., init_std)."
+    for shape, scheme in _CASES:
+        got = fn(shape, scheme)
+        want = _expected_std(shape, scheme)
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            return False, f"init_std({shape}, {scheme!r}) returned {got!r}, not a number."
+        if math.isclose(value, want, rel_tol=1e-6):
+            continue
+        receptive = math.prod(shape[:-2])
+        if math.isclose(value, want ** 2, rel_tol=1e-6):
+            advice = "that is the variance; return its square root."
+        elif receptive > 1 and math.isclose(value, want * math.sqrt(receptive), rel_tol=1e-6):
+            advice = ("the kernel's spatial size is missing from the fans: multiply the "
+                      "channel counts by the product of the leading dimensions.")
+        else:
+            advice = ("fan_in is the product of all dimensions but the last, fan_out the "
+                      "product of all but the second-to-last.")
+        return False, f"init_std({shape}, {scheme!r}) returned {value:.4g}, expected {want:.4g}: {advice}"
+    return True, f"right on {len(_CASES)} kernel shapes, dense, 1-D and 2-D convolutions."
+
+
+chapter.add(Exercise(
+    id="02.init_std",
+    task="Write init_std(shape, scheme) that returns the standard deviation of He normal "
+         "(scheme 'he') or Glorot normal (scheme 'glorot') weights for a Keras kernel of "
+         "shape (n_in, n_out) or (k..., c_in, c_out).",
+    checker=_check_init_std,
+    hints=("The last dimension of a Keras kernel is the number of outputs (units or filters), "
+           "the second-to-last the number of input channels; any leading dimensions are the "
+           "kernel's window.",
+           "fan_in = window size * c_in, fan_out = window size * c_out; then He: "
+           "sqrt(2 / fan_in), Glorot: sqrt(2 / (fan_in + fan_out))."),
+    solution=("def init_std(shape, scheme):\n"
+              "    window = 1\n"
+              "    for size in shape[:-2]:\n"
+              "        window *= size\n"
+              "    fan_in, fan_out = window * shape[-2], window * shape[-1]\n"
+              "    if scheme == \"he\":\n"
+              "        return (2 / fan_in) ** 0.5\n"
+              "    return (2 / (fan_in + fan_out)) ** 0.5"),
+    answer_name="init_std",
+    reasoning="Both schemes need the fans. An output value of a layer sums one product per "
+              "input value in its window: for a dense kernel (n_in, n_out) that is n_in, for a "
+              "convolution kernel (kh, kw, c_in, c_out) it is kh * kw * c_in. The fan_out "
+              "counts, the same way, how many outputs each input feeds: kh * kw * c_out. So "
+              "multiply the window (all leading dimensions, 1 for a dense kernel) by the last "
+              "two. He keeps the forward signal of ReLU layers: Var = 2 / fan_in. Glorot "
+              "compromises between forward and backward: Var = 2 / (fan_in + fan_out). Return "
+              "the square root, the standard deviation.",
 ))
 
 evaluate, check, hint, solution = chapter.evaluate, chapter.check, chapter.hint, chapter.solution

@@ -3,8 +3,11 @@
 Commands:
 
 * ``list``                         chapters and their profiles' settings;
-* ``run --chapter 01 --profile full`` execute a chapter with papermill into
-  ``_build/executed/`` and write its metrics JSON next to it (never touches ``notebooks/``);
+* ``run --chapter 01 --profile full [--set epochs=1 ...]`` execute a chapter with papermill
+  into ``_build/executed/`` and write its metrics JSON next to it (never touches
+  ``notebooks/``); ``--set`` overrides settings of the profile (typed like the profile's);
+* ``rehearse [--chapter 05]``      the ``full`` profile with epochs and sample counts capped:
+  wall time and peak memory per chapter (:mod:`course_utils.tooling.rehearsal`);
 * ``refresh [--chapter 01] [--force]`` re-execute the stored notebooks in ``notebooks/``
   with the ``book`` profile (refuses to overwrite uncommitted edits unless ``--force``);
 * ``report``                       summarise recorded metrics as a Markdown table;
@@ -82,8 +85,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         source = NOTEBOOKS / name
         target = out_dir / name.replace(".ipynb", f".{profile}.ipynb")
         metrics_dir = out_dir / "metrics" / profile
+        overrides = _overrides(chapter, profile, args.set)
         try:
-            seconds = execute(source, target, profile, metrics_dir, timeout=args.timeout)
+            seconds = execute(source, target, profile, metrics_dir, timeout=args.timeout,
+                              overrides=overrides)
         except Exception as exc:  # report the chapter, run the others, fail at the end
             failed.append(_chapter_failure(chapter, name, profile, target, exc))
             continue
@@ -92,6 +97,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{chapter} ({profile}): {seconds:.1f} s -> {target}, metrics {metrics_file}")
     if failed:
         raise CliError(f"{len(failed)} chapter(s) failed:\n  " + "\n  ".join(failed))
+    return 0
+
+
+def _overrides(chapter: str, profile: str, items: list[str]) -> dict:
+    try:
+        return profiles.parse_overrides(chapter, profile, items)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    from course_utils.tooling import rehearsal
+
+    failed = rehearsal.rehearse(_chapters(args.chapter), Path(args.output),
+                                Path(args.report) if args.report else None)
+    if failed:
+        raise CliError(f"rehearsal failed for chapter(s) {', '.join(failed)}")
     return 0
 
 
@@ -201,14 +223,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True,
-                                metavar="{list,run,refresh,report,student,retarget}")
+                                metavar="{list,run,rehearse,refresh,report,student,retarget}")
     sub.add_parser("list", help="chapters and profiles").set_defaults(func=cmd_list)
     run = sub.add_parser("run", help="execute chapters into _build/executed with papermill")
     run.add_argument("--chapter", default="all", help="01, 1, 01,03 or all (default)")
     run.add_argument("--profile", default="book", help="smoke, book or full")
     run.add_argument("--output-dir", default=str(EXECUTED))
     run.add_argument("--timeout", type=int, default=DEFAULT_CELL_TIMEOUT, help="seconds per cell")
+    run.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
+                     help="override settings of the profile, e.g. --set epochs=1 image_size=128")
     run.set_defaults(func=cmd_run)
+    rehearse = sub.add_parser("rehearse", help="the full profile, capped, with time and memory")
+    rehearse.add_argument("--chapter", default="all")
+    rehearse.add_argument("--output", default="benchmarks/rehearsal.json")
+    rehearse.add_argument("--report", default="book/report.md",
+                          help="update this report page's rehearsal section ('' to skip)")
+    rehearse.set_defaults(func=cmd_rehearse)
     refresh = sub.add_parser("refresh", help="re-execute notebooks/ with the book profile")
     refresh.add_argument("--chapter", default="all")
     refresh.add_argument("--force", action="store_true", help="overwrite uncommitted edits")

@@ -19,12 +19,18 @@ def _kernel_env(metrics_dir: Path) -> dict[str, str]:
 
 
 def execute(source: Path, target: Path, profile: str | None, metrics_dir: Path,
-            timeout: int = DEFAULT_CELL_TIMEOUT) -> float:
+            timeout: int = DEFAULT_CELL_TIMEOUT, overrides: dict | None = None) -> float:
     """Execute ``source`` into ``target`` with papermill; return the wall time in seconds.
 
     ``profile=None`` executes the notebook as stored (no injected cell): that is how the
-    book's stored outputs are produced.
+    book's stored outputs are produced. ``overrides`` (settings of the profile, see
+    :func:`course_utils.profiles.parse_overrides`) are injected as ``OVERRIDES``, which the
+    notebook passes to ``profiles.resolve``; tuples travel as lists.
     """
+    parameters: dict = {} if profile is None else {"PROFILE": profile}
+    if overrides:
+        parameters["OVERRIDES"] = {k: list(v) if isinstance(v, tuple) else v
+                                   for k, v in overrides.items()}
     import papermill as pm
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -34,7 +40,7 @@ def execute(source: Path, target: Path, profile: str | None, metrics_dir: Path,
     try:
         pm.execute_notebook(
             str(source), str(target),
-            parameters={} if profile is None else {"PROFILE": profile},
+            parameters=parameters,
             kernel_name="python3", cwd=str(source.parent), progress_bar=False,
             execution_timeout=timeout, log_output=False,
         )

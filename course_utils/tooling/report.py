@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 BENCHMARKS = Path("benchmarks") / "results.json"
+REHEARSAL = Path("benchmarks") / "rehearsal.json"
+REHEARSAL_TITLE = "## Full-profile rehearsal"
 
 
 class ReportError(RuntimeError):
@@ -44,6 +46,7 @@ def report_markdown(metrics_dir: Path) -> str:
     if python:
         lines += ["", f"Python {python}."]
     lines += benchmark_markdown(BENCHMARKS)
+    lines += rehearsal_markdown(REHEARSAL)
     return "\n".join(lines) + "\n"
 
 
@@ -62,3 +65,56 @@ def benchmark_markdown(path: Path) -> list[str]:
         target = "-" if r.get("target") is None else f"{r['target']:g}x"
         lines.append(f"| {r['name']} | {r['ratio']:.1f}x | {target} | {r['detail']} |")
     return lines
+
+
+def rehearsal_markdown(path: Path) -> list[str]:
+    """The ``make rehearse`` measurements as a Markdown section (empty if never run)."""
+    if not Path(path).is_file():
+        return []
+    data = json.loads(Path(path).read_text())
+    env = data.get("environment", {})
+    limit = data.get("limit_gb", 12)
+    lines = ["", REHEARSAL_TITLE, "",
+             "`make rehearse` executed every chapter with its `full` settings (full image sizes, "
+             "widths and architectures) on a CPU, offline, with epochs and sample counts capped "
+             "as listed, so the times are not those of a full run; the memory peaks are those "
+             "of the full-size models and batches. Peak memory is the kernel's maximum resident "
+             f"set size; Colab's free tier has {limit:g} GB. Measured on {env.get('cpu', '?')} "
+             f"({env.get('cores', '?')} cores, {env.get('threads', '?')} TensorFlow threads, "
+             f"no GPU), TF {env.get('tensorflow', '?')}, Keras {env.get('keras', '?')}.", "",
+             "| chapter | seconds | peak memory (GB) | status | capped settings | date |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for chapter, run in sorted(data.get("chapters", {}).items()):
+        peak = run.get("peak_rss_gb")
+        if run.get("error"):
+            status = f"failed: {run['error']}".replace("|", "\\|")
+        elif peak is not None and peak >= limit:
+            status = f"over {limit:g} GB"
+        else:
+            status = "ok"
+        caps = ", ".join(f"`{k}={v}`" for k, v in sorted(run.get("overrides", {}).items()))
+        lines.append(f"| {chapter} | {run.get('wall_seconds', '-')} | "
+                     f"{'-' if peak is None else f'{peak:.2f}'} | {status} | {caps} | "
+                     f"{run.get('date', '-')} |")
+    return lines
+
+
+def replace_section(text: str, title: str, section: list[str]) -> str:
+    """``text`` with the Markdown section headed ``title`` replaced by ``section`` (appended
+    when absent); the section ends at the next heading of the same level."""
+    lines = text.rstrip("\n").split("\n")
+    body = [ln for ln in section]
+    while body and not body[0].strip():
+        body = body[1:]
+    level = title.split(" ", 1)[0] + " "
+    if title in lines:
+        start = lines.index(title)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(level)),
+                   len(lines))
+        while start > 0 and not lines[start - 1].strip():
+            start -= 1
+        new = lines[:start] + ([""] + body if body else []) + (
+            [""] + lines[end:] if end < len(lines) else [])
+    else:
+        new = lines + ([""] + body if body else [])
+    return "\n".join(new) + "\n"
