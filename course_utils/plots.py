@@ -337,3 +337,32 @@ def pixel_values(image: np.ndarray, title: str = "An image is a matrix of number
     fig.tight_layout()
     return fig
 
+
+
+def curves_over_seeds(runs: Mapping[str, Sequence[Any]],
+                      metrics: Sequence[str] = ("loss", "val_accuracy"),
+                      title: str = "Learning curves over seeds") -> plt.Figure:
+    """One panel per metric; per run (e.g. a network), the mean over its seeds as a line and
+    the range from the lowest to the highest seed as a shaded band, so a reader sees the trend
+    and how much of it a single seed could have changed. ``runs[name]`` is a sequence of
+    histories (Keras ``History``, :class:`~course_utils.training.FitResult` or dicts) of the
+    same length in epochs."""
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, metric in zip(axes[0], metrics):
+        for i, (name, histories) in enumerate(runs.items()):
+            values = np.array([_as_history(h)[metric] for h in histories], dtype=float)
+            epochs = np.arange(1, values.shape[1] + 1)
+            colour = colours[i % len(colours)]
+            ax.plot(epochs, values.mean(axis=0), color=colour, marker="o", markersize=3,
+                    label=f"{name} (mean of {len(values)} seeds)")
+            ax.fill_between(epochs, values.min(axis=0), values.max(axis=0), color=colour,
+                            alpha=0.2)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(f"{metric} (band: lowest to highest seed)")
+        ax.grid(alpha=0.3)
+    axes[0][-1].legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

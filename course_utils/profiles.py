@@ -32,9 +32,9 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         },
         "book": {
             "pretrain_size": 3000, "task_train_size": 50, "val_size": 500, "test_size": 1000,
-            "pretrain_epochs": 40, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
+            "pretrain_epochs": 40, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 3,
             "sweep_sizes": (25, 50, 100, 400),  # a disjoint pool of 400 task-B images
-            "sweep_seeds": (42, 43, 44), "speed_size": 1500,
+            "sweep_seeds": (42, 43, 44), "speed_size": 1000,
         },
         "full": {
             "pretrain_size": 50000, "task_train_size": 50, "val_size": 5000, "test_size": 10000,
@@ -63,45 +63,73 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
     "03": {
         "title": "CNN foundations",
         "notebook": "03_cnn_foundations.ipynb",
-        "common": {"seed": 42, "optimizer": "adam", "learning_rate": 1e-3,
+        # Adam for every comparison, each network at its own rate from `learning_rates`
+        # (chosen on validation accuracy, first seed), then repeated on every seed.
+        # "colour_*" is CIFAR-10 online and the generated shape set offline.
+        "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3),
                    "mnist_batch_size": 64, "mnist_mlp_hidden": (512, 512),
-                   "cifar_batch_size": 32, "cifar_mlp_hidden": (160, 100), "grid_images": 32},
+                   "colour_batch_size": 32, "colour_mlp_hidden": (160, 100),
+                   "grid_images": 32, "scaling_learning_rates": (1.0, 0.1, 0.01, 1e-3, 1e-4)},
         "smoke": {"mnist_train_size": 600, "mnist_val_size": 200, "mnist_epochs": 1,
-                  "cifar_per_class": 40, "cifar_val_fraction": 0.15, "cifar_epochs": 1},
-        "book": {"mnist_train_size": 3500, "mnist_val_size": 500, "mnist_epochs": 8,
-                 "cifar_per_class": 600, "cifar_val_fraction": 0.15, "cifar_epochs": 10},
+                  "colour_standin_per_class": 40, "colour_val_fraction": 0.15,
+                  "colour_epochs": 1, "scaling_train_size": 300, "scaling_epochs": 1,
+                  "seeds": (42,), "learning_rates": (1e-3,),
+                  "scaling_learning_rates": (0.1, 1e-3)},
+        "book": {"mnist_train_size": 3500, "mnist_val_size": 500, "mnist_epochs": 6,
+                 "colour_standin_per_class": 400, "colour_val_fraction": 0.15,
+                 "colour_epochs": 6, "scaling_train_size": 2000, "scaling_epochs": 3},
         "full": {"mnist_train_size": 55000, "mnist_val_size": 5000, "mnist_epochs": 10,
-                 "cifar_per_class": 600, "cifar_val_fraction": 0.1, "cifar_epochs": 10},
+                 "colour_standin_per_class": 600, "colour_val_fraction": 0.1,
+                 "colour_epochs": 10, "scaling_train_size": 10000, "scaling_epochs": 3},
     },
     "04": {
         "title": "AlexNet",
         "notebook": "04_alexnet.ipynb",
+        # act_*: the ReLU-vs-tanh race. Each network starts from act_learning_rates and, when
+        # its best rate is an end of them, also tries the next rate of act_ladder; the
+        # winner is repeated on the other act_seeds. bn_momentum 0.99 is Keras' default,
+        # the source's.
         "common": {"seed": 42, "batch_size": 32, "learning_rate": 1e-3, "dropout": 0.4,
-                   "bn_momentum": 0.9, "source_steps": 85, "act_learning_rates": (2e-3, 2e-2),
-                   "act_batch_size": 32},
+                   "bn_momentum": 0.99, "source_steps": 85, "act_batch_size": 32,
+                   "act_ladder": (6e-4, 2e-3, 6e-3, 2e-2, 6e-2)},
         "smoke": {"image_size": 64, "width": 0.25, "flowers_per_class": 20, "epochs": 1,
-                  "act_images": 100, "act_epochs": 1},
-        "book": {"image_size": 64, "width": 0.25, "flowers_per_class": 136, "epochs": 20,
-                 "act_images": 1000, "act_epochs": 14},
+                  "act_images": 100, "act_epochs": 1, "act_learning_rates": (2e-2,),
+                  "act_seeds": (1, 2)},
+        "book": {"image_size": 64, "width": 0.25, "flowers_per_class": 136, "epochs": 15,
+                 "act_images": 600, "act_epochs": 15,
+                 "act_learning_rates": (2e-3, 6e-3, 2e-2), "act_seeds": (1, 2, 3)},
         "full": {"image_size": 224, "width": 1.0, "flowers_per_class": 136, "epochs": 40,
-                 "act_images": 10000, "act_epochs": 20},
+                 "act_images": 10000, "act_epochs": 20,
+                 "act_learning_rates": (2e-3, 6e-3, 2e-2), "act_seeds": (1, 2, 3)},
     },
     "05": {
         "title": "VGG",
         "notebook": "05_vgg.ipynb",
-        "common": {"seed": 42, "batch_size": 32, "learning_rate": 3e-3, "dropout": 0.3,
-                   "bn_momentum": 0.9, "config": "D", "transfer_images": 8,
+        # Plain vs batch norm: every network gets the same epochs, cosine schedule, dropout
+        # and flips, and its own peak rate from `learning_rates` (chosen on validation
+        # accuracy with the first seed), then is repeated on every seed of `seeds`.
+        # `stall_learning_rate`: the source's recipe (Adam's default rate) for the
+        # dead-unit measurement. Transfer: pretrain on generated shapes, few target labels
+        # (offline); online, VGG16's ImageNet weights in two stages.
+        "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3),
+                   "batch_size": 32, "dropout": 0.3, "bn_momentum": 0.9, "config": "D",
+                   "width": 0.125, "stall_learning_rate": 1e-3,
+                   "transfer_learning_rate": 3e-3, "transfer_finetune_learning_rate": 3e-4,
                    "finetune_learning_rate": 1e-5},
-        "smoke": {"image_size": 32, "width": 0.125, "fc_units": 64, "flowers_per_class": 20,
-                  "epochs": 1, "plain_epochs": 1, "transfer_image_size": 32,
-                  "cats_dogs_per_class": 20, "head_epochs": 1, "finetune_epochs": 1},
-        "book": {"image_size": 64, "width": 0.125, "fc_units": 128, "flowers_per_class": 136,
-                 "epochs": 15, "plain_epochs": 5, "transfer_image_size": 64,
-                 "cats_dogs_per_class": 20, "head_epochs": 1, "finetune_epochs": 1},
+        "smoke": {"image_size": 32, "fc_units": 64, "flowers_per_class": 20, "epochs": 1,
+                  "seeds": (42,), "learning_rates": (1e-3,),
+                  "transfer_image_size": 32, "source_per_class": 30, "target_per_class": 5,
+                  "test_per_class": 10, "pretrain_epochs": 1, "transfer_epochs": 1,
+                  "head_epochs": 1, "finetune_epochs": 1},
+        "book": {"image_size": 32, "fc_units": 128, "flowers_per_class": 136, "epochs": 8,
+                 "transfer_image_size": 32, "source_per_class": 300, "target_per_class": 10,
+                 "test_per_class": 60, "pretrain_epochs": 6, "transfer_epochs": 30,
+                 "head_epochs": 1, "finetune_epochs": 1},
         "full": {"image_size": 224, "width": 0.5, "fc_units": 1024, "flowers_per_class": 136,
-                 "epochs": 40, "plain_epochs": 5, "learning_rate": 1e-3,
-                 "transfer_image_size": 224, "cats_dogs_per_class": 300, "head_epochs": 5,
-                 "finetune_epochs": 5},
+                 "epochs": 30, "seeds": (42, 1, 2), "learning_rates": (1e-4, 3e-4, 1e-3),
+                 "transfer_image_size": 224, "source_per_class": 300, "target_per_class": 10,
+                 "test_per_class": 60, "pretrain_epochs": 6, "transfer_epochs": 30,
+                 "head_epochs": 5, "finetune_epochs": 5},
     },
     "06": {
         "title": "Inception",

@@ -214,6 +214,11 @@ class TunedRuns:
         """The mean of a row entry over the seeds."""
         return float(sum(row[key] for row in self.rows) / len(self.rows))
 
+    def kept(self, metric: str = "val_accuracy") -> list[float]:
+        """Each seed's ``metric`` at the epoch its checkpoint kept (the rows' accuracies are
+        the last epoch's, as in every :func:`result_row`)."""
+        return [fit.history[metric][fit.best_epoch(self.monitor) - 1] for fit in self.fits]
+
     def sweep_table(self) -> Any:
         """One row per learning rate: the best epoch and the validation numbers there."""
         rows = {}

@@ -62,7 +62,9 @@ BOOK: dict[str, dict[str, tuple]] = {
         "pretrain_test_accuracy": (0.88, 1.0),
         "transfer_test_accuracy": (0.80, 1.0),
         "transfer_test_accuracy - scratch_test_accuracy": (0.02, 1.0),
-        "sweep_advantage_small": (0.02, 1.0),
+        "sweep_advantage_small": (0.02, 1.0),  # mean over three seeds
+        "sweep_advantage_small - sweep_advantage_largest": (0.0, 1.0),
+        "sweep_seeds": (3, 3),
         "pretrained_unchanged": (True, True),
     },
     "02": {
@@ -92,6 +94,18 @@ BOOK: dict[str, dict[str, tuple]] = {
         "deep_relu_he_normal_test_accuracy - deep_relu_glorot_uniform_test_accuracy": (0.3, 1.0),
         "deep_tanh_glorot_uniform_test_accuracy": (0.8, 1.0),
         "deep_tanh_he_normal_test_accuracy": (0.8, 1.0),
+        # All-zero weights: ReLU and tanh never move a weight; the sigmoid moves them, but
+        # every unit of a layer stays a copy of one unit.
+        "zeros_relu_hidden_weight_max": (0.0, 0.0),
+        "zeros_tanh_hidden_weight_max": (0.0, 0.0),
+        "zeros_sigmoid_hidden_weight_max": (1e-12, 1.0),
+        "zeros_sigmoid_distinct_units": (1, 1),
+        # tanh + He at its plateau: moderate pre-activations, few on the flat tails; He's
+        # gradient advantage over Glorot is large for ReLU, small for tanh.
+        "tanh_he_last_preactivation_std": (0.5, 1.0),
+        "tanh_he_last_saturated_fraction": (0.0, 0.05),
+        "relu_he_vs_glorot_gradient": (20.0, 200.0),
+        "tanh_he_vs_glorot_gradient": (1.5, 6.0),
     },
     "03": {
         # MNIST (4,000 digits offline): the CNN beats the 3x larger MLP on the same images.

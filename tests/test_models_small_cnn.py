@@ -45,3 +45,19 @@ def test_bad_arguments(tf, kwargs, match):
 
     with pytest.raises(ValueError, match=match):
         small_cnn(**kwargs)
+
+
+def test_activation_and_initializers(tf):
+    import keras
+
+    from course_utils.models.small_cnn import small_cnn
+
+    paper = keras.initializers.RandomNormal(stddev=0.01, seed=0)
+    model = small_cnn(input_shape=(16, 16, 3), filters=(4, 4), dense=(8,), kernel_size=5,
+                      activation="tanh", kernel_initializer=paper, output_initializer=paper)
+    hidden = [model.get_layer(n) for n in ("conv_1", "conv_2", "dense_1")]
+    assert all(layer.activation.__name__ == "tanh" for layer in hidden)
+    for layer in [*hidden, model.get_layer("output")]:
+        assert 0.005 < float(np.std(np.asarray(layer.kernel))) < 0.015
+    default = small_cnn(input_shape=(16, 16, 3), filters=(4,), dense=())
+    assert default.get_layer("conv_1").activation.__name__ == "relu"

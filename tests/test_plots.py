@@ -81,3 +81,16 @@ def test_pixel_values_writes_every_value():
 
     with pytest.raises(ValueError, match="grey"):
         plots.pixel_values(np.zeros((2, 2, 3)))
+
+
+def test_curves_over_seeds_draws_a_mean_and_a_band_per_run():
+    a = [{"loss": [2.0, 1.0], "val_accuracy": [0.2, 0.6]},
+         {"loss": [2.2, 1.4], "val_accuracy": [0.1, 0.4]}]
+    b = [{"loss": [2.3, 2.3], "val_accuracy": [0.1, 0.1]}] * 3
+    fig = plots.curves_over_seeds({"a": a, "b": b}, title="Two networks")
+    assert _titled(fig) and len(fig.axes) == 2
+    ax = fig.axes[1]
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "val_accuracy"
+    assert len(ax.lines) == 2 and len(ax.collections) == 2  # one mean line, one band each
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.15, 0.5])
+    assert "mean of 3 seeds" in ax.get_legend().get_texts()[1].get_text()

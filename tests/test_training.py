@@ -139,6 +139,7 @@ def test_tune_and_repeat_picks_on_validation_and_repeats_the_winner(tf):
     assert runs.fit is runs.sweep[0.05] and runs.model is runs.models[0]
     assert isinstance(runs.models[1], keras.Model)
     assert 0 <= runs.mean() <= 1
+    assert runs.kept("val_loss") == [min(f.history["val_loss"]) for f in runs.fits]
     table = runs.sweep_table()
     assert list(table.index) == ["1e-06", "0.05"] and table.loc["0.05", "chosen"] == "<-"
     with pytest.raises(ValueError, match="at least one"):
