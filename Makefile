@@ -101,7 +101,7 @@ colab: $(COLAB_STAMP)
 	COURSE_OFFLINE=1 $(COLAB)/bin/python -m course_utils.tooling.colab_lane --constraints $(COLAB_PINS)
 
 # The full profile on CPU with epochs and sample counts capped: wall time and peak memory per
-# chapter into _build/metrics/rehearsal.json and the report page.
+# chapter into benchmarks/rehearsal.json and the report page (book/report.md).
 rehearse: $(STAMP)
 	COURSE_OFFLINE=1 $(BIN)/python -m course_utils rehearse --chapter $(CHAPTER)
 

@@ -240,3 +240,77 @@ def activation_table(model: Any, x: Any, layers: Sequence[str], *,
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "layer"
     return table
+
+
+def rounding_pct(printed: float) -> float:
+    """How far, in percent of it, rounding can have moved a number printed as ``printed``:
+    half a unit in its last printed digit (a whole number's trailing zeros count as
+    printed). ``159`` -> 0.31, ``2.7`` -> 1.85, ``1`` -> 50."""
+    from decimal import Decimal
+
+    value = float(printed)
+    if value == 0:
+        raise ValueError("a printed 0 carries no relative precision.")
+    place = 1.0 if value.is_integer() else 10.0 ** int(Decimal(repr(value)).as_tuple().exponent)
+    return 100 * 0.5 * place / abs(value)
+
+
+def paper_comparison(model: Any, paper: Mapping[str, tuple[float, float]], *,
+                     prefix: str = ".", params_unit: tuple[str, float] = ("K", 1024),
+                     ops_unit: tuple[str, float] = ("M", 1e6)) -> Any:
+    """A model's weights and multiply-adds per block next to a paper's table of them.
+
+    ``paper`` maps a block name (the part of the layer names before ``prefix``, as in
+    ``layer_table(model, group_by_prefix=prefix)``) to the paper's ``(params, ops)`` as
+    printed, in ``params_unit`` and ``ops_unit`` (a label and its size: GoogLeNet's paper
+    writes "K" for 1,024 weights and "M" for a million multiply-adds). Weights are counted
+    the way such tables count them: kernels only (no biases, no batch-normalization
+    numbers).
+
+    Columns, one row per row of the paper: the paper's params, ours, the difference in
+    percent, and how far rounding can have moved the paper's number (:func:`rounding_pct`);
+    then the same for ops. ``attrs`` holds the totals ("weights (no biases)", Keras'
+    "params", "mult-adds", and the sums of the paper's columns, "paper weights" and
+    "paper mult-adds") and, under "beyond rounding", the rows per column ("params", "ops")
+    whose difference is larger than rounding can explain.
+    """
+    import pandas as pd
+
+    table = layer_table(model, group_by_prefix=prefix)
+    weights: dict[str, int] = {}
+    for layer in flat_layers(model):
+        for kernel in (getattr(layer, n, None) for n in
+                       ("kernel", "depthwise_kernel", "pointwise_kernel")):
+            if kernel is not None:
+                block = layer.name.split(prefix)[0]
+                weights[block] = weights.get(block, 0) + int(np.prod(kernel.shape))
+    missing = [block for block in paper if block not in table.index]
+    if missing:
+        raise KeyError(f"the model has no block {', '.join(missing)}; its blocks are "
+                       f"{', '.join(table.index)}.")
+    (p_label, p_size), (o_label, o_size) = params_unit, ops_unit
+    rows, beyond = {}, {"params": [], "ops": []}
+    for block, (paper_params, paper_ops) in paper.items():
+        ours = {"params": weights.get(block, 0) / p_size,
+                "ops": int(table.loc[block, "mult-adds"]) / o_size}
+        row: dict[str, float] = {}
+        for column, printed, label in (("params", paper_params, p_label),
+                                       ("ops", paper_ops, o_label)):
+            diff = 100 * (ours[column] - printed) / printed
+            bound = rounding_pct(printed)
+            if abs(diff) > bound + 1e-9:
+                beyond[column].append(block)
+            row.update({f"{column} (paper, {label})": printed,
+                        f"{column} (ours, {label})": round(ours[column], 1),
+                        f"{column} diff %": round(diff, 2),
+                        f"{column} rounding %": round(bound, 2)})
+        rows[block] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "paper row"
+    out.attrs.update({
+        "weights (no biases)": sum(weights.values()),
+        "params": table.attrs["total params"], "mult-adds": table.attrs["total mult-adds"],
+        "paper weights": sum(p for p, _ in paper.values()) * p_size,
+        "paper mult-adds": sum(o for _, o in paper.values()) * o_size,
+        "beyond rounding": beyond})
+    return out

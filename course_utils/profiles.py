@@ -66,18 +66,18 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         # Adam for every comparison, each network at its own rate from `learning_rates`
         # (chosen on validation accuracy, first seed), then repeated on every seed.
         # "colour_*" is CIFAR-10 online and the generated shape set offline.
-        "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3),
+        "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3, 1e-2),
                    "mnist_batch_size": 64, "mnist_mlp_hidden": (512, 512),
                    "colour_batch_size": 32, "colour_mlp_hidden": (160, 100),
                    "grid_images": 32, "scaling_learning_rates": (1.0, 0.1, 0.01, 1e-3, 1e-4)},
         "smoke": {"mnist_train_size": 600, "mnist_val_size": 200, "mnist_epochs": 1,
                   "colour_standin_per_class": 40, "colour_val_fraction": 0.15,
                   "colour_epochs": 1, "scaling_train_size": 300, "scaling_epochs": 1,
-                  "seeds": (42,), "learning_rates": (1e-3,),
-                  "scaling_learning_rates": (0.1, 1e-3)},
-        "book": {"mnist_train_size": 3500, "mnist_val_size": 500, "mnist_epochs": 6,
+                  "seeds": (42,), "learning_rates": (1e-3,), "grid_images": 10,
+                  "scaling_learning_rates": (0.1,)},
+        "book": {"mnist_train_size": 3500, "mnist_val_size": 500, "mnist_epochs": 5,
                  "colour_standin_per_class": 400, "colour_val_fraction": 0.15,
-                 "colour_epochs": 6, "scaling_train_size": 2000, "scaling_epochs": 3},
+                 "colour_epochs": 8, "scaling_train_size": 1500, "scaling_epochs": 3},
         "full": {"mnist_train_size": 55000, "mnist_val_size": 5000, "mnist_epochs": 10,
                  "colour_standin_per_class": 600, "colour_val_fraction": 0.1,
                  "colour_epochs": 10, "scaling_train_size": 10000, "scaling_epochs": 3},
@@ -105,29 +105,33 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
     "05": {
         "title": "VGG",
         "notebook": "05_vgg.ipynb",
-        # Plain vs batch norm: every network gets the same epochs, cosine schedule, dropout
-        # and flips, and its own peak rate from `learning_rates` (chosen on validation
-        # accuracy with the first seed), then is repeated on every seed of `seeds`.
-        # `stall_learning_rate`: the source's recipe (Adam's default rate) for the
-        # dead-unit measurement. Transfer: pretrain on generated shapes, few target labels
-        # (offline); online, VGG16's ImageNet weights in two stages.
+        # Plain vs batch norm: every network gets the same epochs, cosine schedule and
+        # batches (no dropout, no augmentation), and its own peak rate from
+        # `learning_rates` (chosen on validation accuracy with the first seed), then is
+        # repeated on every seed of `seeds`. `stall_learning_rate`: the source's recipe
+        # (Adam's default rate) for the dead-unit measurement. Transfer: offline, the small
+        # VGG pretrained on generated shapes, few target labels (`transfer_*`); online,
+        # VGG16's ImageNet weights in two stages at `imagenet_image_size`.
         "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3),
-                   "batch_size": 32, "dropout": 0.3, "bn_momentum": 0.9, "config": "D",
+                   "batch_size": 32, "bn_momentum": 0.9, "config": "D",
                    "width": 0.125, "stall_learning_rate": 1e-3,
                    "transfer_learning_rate": 3e-3, "transfer_finetune_learning_rate": 3e-4,
                    "finetune_learning_rate": 1e-5},
         "smoke": {"image_size": 32, "fc_units": 64, "flowers_per_class": 20, "epochs": 1,
                   "seeds": (42,), "learning_rates": (1e-3,),
-                  "transfer_image_size": 32, "source_per_class": 30, "target_per_class": 5,
+                  "transfer_image_size": 32, "imagenet_image_size": 32,
+                  "source_per_class": 30, "target_per_class": 5,
                   "test_per_class": 10, "pretrain_epochs": 1, "transfer_epochs": 1,
                   "head_epochs": 1, "finetune_epochs": 1},
         "book": {"image_size": 32, "fc_units": 128, "flowers_per_class": 136, "epochs": 8,
-                 "transfer_image_size": 32, "source_per_class": 300, "target_per_class": 10,
+                 "transfer_image_size": 32, "imagenet_image_size": 224,
+                 "source_per_class": 300, "target_per_class": 10,
                  "test_per_class": 60, "pretrain_epochs": 6, "transfer_epochs": 30,
-                 "head_epochs": 1, "finetune_epochs": 1},
+                 "head_epochs": 2, "finetune_epochs": 2},
         "full": {"image_size": 224, "width": 0.5, "fc_units": 1024, "flowers_per_class": 136,
                  "epochs": 30, "seeds": (42, 1, 2), "learning_rates": (1e-4, 3e-4, 1e-3),
-                 "transfer_image_size": 224, "source_per_class": 300, "target_per_class": 10,
+                 "transfer_image_size": 32, "imagenet_image_size": 224,
+                 "source_per_class": 300, "target_per_class": 10,
                  "test_per_class": 60, "pretrain_epochs": 6, "transfer_epochs": 30,
                  "head_epochs": 5, "finetune_epochs": 5},
     },

@@ -25,9 +25,10 @@ SMOKE: dict[str, dict[str, tuple]] = {
     },
     "03": {
         "mnist_cnn_test_accuracy": ACC, "mnist_mlp_test_accuracy": ACC,
-        "cifar_cnn_test_accuracy": ACC, "cifar_mlp_test_accuracy": ACC,
-        "cifar_grid_fraction_correct": ACC,
-        "mnist_cnn_params": (220_234, 220_234), "cifar_num_classes": (10, 10),
+        "colour_cnn_test_accuracy": ACC, "colour_mlp_test_accuracy": ACC,
+        "colour_grid_fraction_correct": ACC, "scaling_raw_val_accuracy": ACC,
+        "scaling_rescaled_val_accuracy": ACC, "multichannel_out00": (6.0, 6.0),
+        "mnist_cnn_params": (220_234, 220_234), "colour_num_classes": (10, 10),
     },
     "04": {
         "alexnet_paper_params": (60_965_224, 60_965_224),

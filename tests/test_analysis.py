@@ -106,3 +106,34 @@ def test_activation_table_measures_rms_and_dead_units(tf):
     assert np.isclose(table.loc["linear", "RMS"], expected)
     one = analysis.activation_table(model, x, ["relu"])
     assert np.isclose(one.loc["relu", "RMS"], np.sqrt((1 + 4) / 6))
+
+
+@pytest.mark.parametrize("printed,expected", [
+    (159, 100 * 0.5 / 159), (2.7, 100 * 0.05 / 2.7), (1, 50.0), (380, 100 * 0.5 / 380),
+    (0.25, 100 * 0.005 / 0.25),
+])
+def test_rounding_pct_is_half_a_unit_in_the_last_printed_digit(printed, expected):
+    assert analysis.rounding_pct(printed) == pytest.approx(expected)
+
+
+def test_paper_comparison_counts_kernels_and_flags_what_rounding_cannot_explain(tf):
+    import keras
+
+    inp = keras.Input((10, 10, 3))
+    x = keras.layers.Conv2D(8, 3, padding="same", name="a.conv")(inp)       # 216 weights
+    x = keras.layers.BatchNormalization(name="a.bn")(x)                     # not counted
+    x = keras.layers.SeparableConv2D(4, 3, padding="same", name="b.sep")(x)  # 72 + 32
+    model = keras.Model(inp, x)
+    paper = {"a": (0.21, 0.0216), "b": (0.1, 0.0104)}  # in K = 1,000 and M = 1e6
+    table = analysis.paper_comparison(model, paper, params_unit=("K", 1000))
+    assert table.attrs["weights (no biases)"] == 216 + 72 + 32
+    assert table.attrs["params"] == model.count_params()
+    assert table.loc["a", "params (ours, K)"] == pytest.approx(0.2, abs=0.05)
+    assert table.loc["a", "ops (ours, M)"] == pytest.approx(0.0, abs=0.05)
+    # a: 0.216 printed as 0.21 is beyond half a unit (0.005) of the last digit; b: 0.104
+    # printed as 0.1 is within 0.05.
+    assert table.attrs["beyond rounding"]["params"] == ["a"]
+    assert table.attrs["beyond rounding"]["ops"] == []
+    assert table.attrs["paper weights"] == pytest.approx(310)
+    with pytest.raises(KeyError, match="no block c"):
+        analysis.paper_comparison(model, {"c": (1, 1)})

@@ -158,28 +158,28 @@ chapter.add(Exercise(
     task="One filter on a two-channel input: channel 1's 3x3 patch [[2, 0, 1], [1, 3, 0], "
          "[0, 1, 2]] with weights [[1, 0, 0], [0, 1, 0], [0, 0, 1]]; channel 2's patch "
          "[[1, 1, 0], [0, 2, 1], [1, 0, 1]] with weights [[0, -1, 0], [-1, 2, -1], "
-         "[0, -1, 0]]; bias -3. What is the output value?",
-    checker=expect_whole_number(6, known_mistakes={
-        9: "that leaves out the bias: the filter adds its bias, -3, to the sum.",
-        4: "that is channel 1 alone (7) plus the bias: a filter sums the products of "
+         "[0, -1, 0]]; bias -5. What is the output value?",
+    checker=expect_whole_number(4, known_mistakes={
+        9: "that leaves out the bias: the filter adds its bias, -5, to the sum.",
+        2: "that is channel 1 alone (7) plus the bias: a filter sums the products of "
            "*every* input channel, then adds its bias.",
-        -1: "that is channel 2 alone (2) plus the bias: add channel 1's sum too.",
-        3: "the bias is added once per filter, not once per channel: 7 + 2 - 3.",
-        1.5: "the channels' sums are added, not averaged: 7 + 2, then the bias.",
-        12: "the bias is -3: adding it lowers the sum.",
+        -3: "that is channel 2 alone (2) plus the bias: add channel 1's sum too.",
+        -1: "the bias is added once per filter, not once per channel: 7 + 2 - 5.",
+        -0.5: "the channels' sums are added, not averaged: 7 + 2, then the bias.",
+        14: "the bias is -5: adding it lowers the sum.",
     }),
     hints=("Work channel by channel: multiply each patch element by the weight at the same "
            "position and add the nine products.",
            "Then add the two channels' sums and the filter's single bias."),
     solution="# channel 1: 2*1 + 3*1 + 2*1 = 7 (the diagonal)\n"
              "# channel 2: -1*1 - 1*0 + 2*2 - 1*1 - 1*0 = 2 (the cross)\n"
-             "answer = 7 + 2 + (-3)  # both channels' sums, then the bias once",
+             "answer = 7 + 2 + (-5)  # both channels' sums, then the bias once",
     reasoning="A filter on a C-channel input has one k x k slice of weights per channel. At "
               "one position, each slice is laid over its own channel's patch and the products "
               "are summed: channel 1's weights pick the diagonal, 2 + 3 + 2 = 7; channel 2's "
               "cross of weights gives -1*1 - 1*0 + 2*2 - 1*1 - 1*0 = 2. The channel sums are "
               "added (the filter mixes channels; it does not keep them apart or average "
-              "them), and the filter's one bias is added once: 7 + 2 - 3 = 6. A layer with f "
+              "them), and the filter's one bias is added once: 7 + 2 - 5 = 4. A layer with f "
               "filters computes f such numbers per position, one per output channel.",
 ))
 

@@ -116,7 +116,7 @@ def find_failure(chapter: str, name: str, original: Any, executed: Any | None,
     before the failing cell), so the index is found through the cell ids of ``original``
     and, failing that, by counting the cells that are not papermill's.
     """
-    ids = {c.get("id"): i for i, c in enumerate(original.cells)}
+    ids = {c.get("id"): i for i, c in enumerate(original.cells) if c.get("id")}
     error = _one_line(fallback) or "unknown error"
     if executed is None:
         return Failure(chapter, name, None, "", error)
@@ -142,7 +142,7 @@ def find_failure(chapter: str, name: str, original: Any, executed: Any | None,
     cell, index = blamed
     if cell.get("id") == CHECK_CELL_ID:
         return Failure(chapter, name, -1, "", error)
-    index = ids.get(cell.get("id"), index)
+    index = ids.get(cell.get("id") or None, index)
     return Failure(chapter, name, index, _first_line(cell.source), error)
 
 
