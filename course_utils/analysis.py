@@ -227,7 +227,8 @@ def activation_table(model: Any, x: Any, layers: Sequence[str], *,
     import keras
     import pandas as pd
 
-    probe = keras.Model(model.inputs, [model.get_layer(n).output for n in layers])
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs  # no Keras warning
+    probe = keras.Model(inputs, [model.get_layer(n).output for n in layers])
     outputs = probe(x, training=training)
     if len(layers) == 1:
         outputs = [outputs]

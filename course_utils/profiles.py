@@ -64,16 +64,19 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "title": "CNN foundations",
         "notebook": "03_cnn_foundations.ipynb",
         # Adam for every comparison, each network at its own rate from `learning_rates`
-        # (chosen on validation accuracy, first seed), then repeated on every seed.
+        # (chosen on validation accuracy, first seed; a winner at an end of them also tries
+        # the next rate of `learning_rate_ladder`), then repeated on every seed.
         # "colour_*" is CIFAR-10 online and the generated shape set offline.
-        "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3, 1e-2),
+        "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3),
+                   "learning_rate_ladder": (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2),
                    "mnist_batch_size": 64, "mnist_mlp_hidden": (512, 512),
                    "colour_batch_size": 32, "colour_mlp_hidden": (160, 100),
                    "grid_images": 32, "scaling_learning_rates": (1.0, 0.1, 0.01, 1e-3, 1e-4)},
         "smoke": {"mnist_train_size": 600, "mnist_val_size": 200, "mnist_epochs": 1,
                   "colour_standin_per_class": 40, "colour_val_fraction": 0.15,
                   "colour_epochs": 1, "scaling_train_size": 300, "scaling_epochs": 1,
-                  "seeds": (42,), "learning_rates": (1e-3,), "grid_images": 10,
+                  "seeds": (42,), "learning_rates": (1e-3,), "learning_rate_ladder": (),
+                  "grid_images": 10,
                   "scaling_learning_rates": (0.1,)},
         "book": {"mnist_train_size": 3500, "mnist_val_size": 500, "mnist_epochs": 5,
                  "colour_standin_per_class": 400, "colour_val_fraction": 0.15,
@@ -94,7 +97,7 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
                    "act_ladder": (6e-4, 2e-3, 6e-3, 2e-2, 6e-2)},
         "smoke": {"image_size": 64, "width": 0.25, "flowers_per_class": 20, "epochs": 1,
                   "act_images": 100, "act_epochs": 1, "act_learning_rates": (2e-2,),
-                  "act_seeds": (1, 2)},
+                  "act_seeds": (1,)},
         "book": {"image_size": 64, "width": 0.25, "flowers_per_class": 136, "epochs": 15,
                  "act_images": 600, "act_epochs": 15,
                  "act_learning_rates": (2e-3, 6e-3, 2e-2), "act_seeds": (1, 2, 3)},
@@ -118,6 +121,7 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
                    "transfer_learning_rate": 3e-3, "transfer_finetune_learning_rate": 3e-4,
                    "finetune_learning_rate": 1e-5},
         "smoke": {"image_size": 32, "fc_units": 64, "flowers_per_class": 20, "epochs": 1,
+                  "config": "A",
                   "seeds": (42,), "learning_rates": (1e-3,),
                   "transfer_image_size": 32, "imagenet_image_size": 32,
                   "source_per_class": 30, "target_per_class": 5,
@@ -308,7 +312,7 @@ def rehearsal_overrides(chapter: str | int) -> dict[str, Any]:
         for suffix, cap in _REHEARSAL_GENERIC.items():
             if name.endswith(suffix) and isinstance(value, int) and value > cap:
                 out[name] = cap
-        if name.endswith("_seeds") and isinstance(value, tuple) and len(value) > 1:
+        if name.endswith("seeds") and isinstance(value, tuple) and len(value) > 1:
             out[name] = value[:1]
     out.update({k: v for k, v in _REHEARSAL_CAPS.get(key, {}).items()
                 if k in full and v != full[k]})

@@ -6,6 +6,7 @@ Recording a chapter's key numbers lives apart, in :mod:`course_utils.metrics`.
 from __future__ import annotations
 
 import math
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -163,23 +164,30 @@ def fit_best(model: Any, x: Any, y: Any = None, *,
     """Fit while a checkpoint keeps the best epoch, then reload that epoch.
 
     Returns ``(best_model, fit)``: the model saved at the epoch with the best
-    ``monitor`` (see ``FitResult.best_epoch``) and the whole fit.
+    ``monitor`` (see ``FitResult.best_epoch``) and the whole fit. Without ``path`` the
+    checkpoint goes to a temporary folder of this call's own (removed afterwards), so runs
+    in parallel processes never read each other's half-written files.
     """
     import keras
 
+    scratch = None
     if path is None:
-        folder = Path(tempfile.gettempdir()) / "course_utils"
-        path = folder / f"{model.name}_best.keras"
+        scratch = Path(tempfile.mkdtemp(prefix="course_utils-best-"))
+        path = scratch / f"{model.name}_best.keras"
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)  # never reload an older run's file
-    keep_best = keras.callbacks.ModelCheckpoint(
-        path, monitor=monitor, save_best_only=True)
-    callbacks = [*fit_kwargs.pop("callbacks", []), keep_best]
-    fit = timed_fit(model, x, y, callbacks=callbacks, **fit_kwargs)
-    if not path.exists():  # no finite value of `monitor`: nothing saved
-        return model, fit
-    return keras.models.load_model(path), fit
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # never reload an older run's file
+        keep_best = keras.callbacks.ModelCheckpoint(
+            path, monitor=monitor, save_best_only=True)
+        callbacks = [*fit_kwargs.pop("callbacks", []), keep_best]
+        fit = timed_fit(model, x, y, callbacks=callbacks, **fit_kwargs)
+        if not path.exists():  # no finite value of `monitor`: nothing saved
+            return model, fit
+        return keras.models.load_model(path), fit
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 @dataclass
@@ -222,7 +230,7 @@ class TunedRuns:
     def sweep_table(self) -> Any:
         """One row per learning rate: the best epoch and the validation numbers there."""
         rows = {}
-        for rate, fit in self.sweep.items():
+        for rate, fit in sorted(self.sweep.items()):
             epoch = fit.best_epoch(self.monitor)
             row: dict[str, Any] = {"best epoch": epoch, "epochs": fit.epochs}
             for metric in ("val_loss", "val_accuracy"):
@@ -236,14 +244,18 @@ class TunedRuns:
 def tune_and_repeat(build: Callable[[], Any], train: tuple[Any, Any], *,
                     validation: tuple[Any, Any], learning_rates: Sequence[float],
                     seeds: Sequence[int], test: Any = None, optimizer: str = "adam",
-                    monitor: str = "val_loss", **fit_kwargs: Any) -> TunedRuns:
+                    monitor: str = "val_loss", ladder: Sequence[float] = (),
+                    **fit_kwargs: Any) -> TunedRuns:
     """Give the network ``build()`` its own learning rate, then repeat it over seeds.
 
     On ``seeds[0]``, one fresh model per learning rate is trained with :func:`fit_best`; the
     rate whose kept epoch has the best ``monitor`` on ``validation`` wins (the test set plays
-    no part). The winner is then trained again on every other seed. ``fit_kwargs`` (epochs,
-    batch size, ...) are the same for every run, so two networks tuned this way get the same
-    budget. ``test`` is evaluated once per kept model, for the rows.
+    no part; ties go to the rate tried first). When the winner is the smallest or the
+    largest rate tried and ``ladder`` holds a rate beyond it, the nearest such rate is tried
+    too, and so on, until the winner has a worse rate on each side or the ladder ends. The
+    winner is then trained again on every other seed. ``fit_kwargs`` (epochs, batch size,
+    ...) are the same for every run, so two networks tuned this way get the same budget.
+    ``test`` is evaluated once per kept model, for the rows.
     """
     import keras
 
@@ -260,13 +272,22 @@ def tune_and_repeat(build: Callable[[], Any], train: tuple[Any, Any], *,
     sign = 1.0 if "loss" in monitor else -1.0
     sweep: dict[float, FitResult] = {}
     best: tuple[float, float, Any] | None = None
-    for rate in learning_rates:
+    queue = list(learning_rates)
+    while queue:
+        rate = queue.pop(0)
+        if rate in sweep:
+            continue
         model, fit = run(rate, seeds[0])
         sweep[rate] = fit
         value = fit.history[monitor][fit.best_epoch(monitor) - 1]
         score = sign * value if math.isfinite(value) else math.inf
         if best is None or score < best[0]:
             best = (score, rate, model)
+        if not queue and best is not None:  # the winner at an end: step along the ladder
+            if best[1] == min(sweep):
+                queue = [r for r in sorted(ladder, reverse=True) if r < best[1]][:1]
+            if not queue and best[1] == max(sweep):
+                queue = [r for r in sorted(ladder) if r > best[1]][:1]
     assert best is not None
     _, rate, first = best
     models, fits = [first], [sweep[rate]]
@@ -281,3 +302,59 @@ def tune_and_repeat(build: Callable[[], Any], train: tuple[Any, Any], *,
                     "best epoch": fit.best_epoch(monitor)})
         rows.append(row)
     return TunedRuns(sweep, rate, list(seeds), models, fits, rows, monitor)
+
+
+def cosine_by_epoch(peak: float, epochs: int) -> Callable[[int], float]:
+    """``epoch -> learning rate``: a cosine from ``peak`` (epoch 0) towards 0, one value per
+    epoch: ``peak * (1 + cos(pi * epoch / epochs)) / 2``."""
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs}.")
+    return lambda epoch: peak * 0.5 * (1.0 + math.cos(math.pi * epoch / epochs))
+
+
+class Retrainer:
+    """Train one architecture many times (a learning-rate sweep, several seeds) while Keras
+    traces its training step only once.
+
+    Keras traces a model's training and evaluation steps into a graph the first time they
+    run; for a deep network that costs several seconds of CPU, more than an epoch of a small
+    one. A ``Retrainer`` compiles one model; before every later run it loads the weights a
+    fresh ``build()`` gets under that run's seed (batch-norm statistics included) and zeroes
+    the optimizer's state (step count, moments), so each run starts as a new model would,
+    without tracing again. The learning rate follows :func:`cosine_by_epoch` from the run's
+    peak, set through the optimizer's learning-rate variable at the start of every epoch.
+    """
+
+    def __init__(self, build: Callable[[], Any], *, optimizer: str = "adam",
+                 momentum: float = 0.0) -> None:
+        self.build = build
+        self.optimizer = optimizer
+        self.momentum = momentum
+        self.model: Any = None
+
+    def _start(self, seed: int, learning_rate: float) -> None:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+        fresh = self.build()
+        if self.model is None:
+            self.model = compile_classifier(fresh, learning_rate=learning_rate,
+                                            optimizer=self.optimizer, momentum=self.momentum)
+            return
+        self.model.set_weights(fresh.get_weights())
+        for variable in self.model.optimizer.variables:
+            if "learning_rate" not in variable.path:
+                variable.assign(keras.ops.zeros(variable.shape, variable.dtype))
+
+    def fit(self, *args: Any, seed: int, learning_rate: float, epochs: int,
+            test: Any = None, **fit_kwargs: Any) -> tuple[dict[str, Any], FitResult]:
+        """One run from fresh weights under ``seed``: ``(row, fit)``, where ``row`` is
+        :func:`result_row` (with ``test`` evaluated once, at the end) and ``fit`` the
+        :class:`FitResult`. ``args`` and ``fit_kwargs`` go to ``model.fit``."""
+        import keras
+
+        self._start(seed, learning_rate)
+        schedule = keras.callbacks.LearningRateScheduler(cosine_by_epoch(learning_rate, epochs))
+        callbacks = [*fit_kwargs.pop("callbacks", []), schedule]
+        fit = timed_fit(self.model, *args, epochs=epochs, callbacks=callbacks, **fit_kwargs)
+        return result_row(self.model, fit, test), fit

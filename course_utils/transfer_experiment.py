@@ -16,7 +16,8 @@ test set:
 
 * **from scratch**: the same architecture, randomly initialised;
 * **feature extraction**: the pretrained body, frozen, with a new softmax head;
-* **fine-tuning**: the pretrained body, trainable, with a new head and a smaller learning rate.
+* **fine-tuning**: the pretrained body with a new head; the head trains alone for the first
+  half of the epochs, then everything trains, at a smaller learning rate.
 
 The pretrained model is never modified: every reuse starts from a clone.
 :func:`imagenet_or_own_transfer` is the one branch chapters 5-7 share: with real ImageNet
@@ -136,13 +137,28 @@ def body_of(model: Any, name: str = "pretrained_body") -> Any:
     return keras.Model(inputs, inner(x), name=name)
 
 
-def _fit_and_measure(model: Any, task: data.ArrayData, *, epochs: int, learning_rate: float,
+def _fit_and_measure(model: Any, task: data.ArrayData, *,
+                     stages: Sequence[tuple[int, float, Callable[[], None] | None]],
                      batch_size: int) -> tuple[dict[str, Any], dict[str, float]]:
-    """Compile with Adam, fit on the task's training images, evaluate on its test images.
-    Returns the table row and the unrounded numbers."""
+    """Fit on the task's training images in ``stages`` of ``(epochs, learning_rate,
+    prepare)``: each calls ``prepare()`` (e.g. to unfreeze a body), recompiles with Adam and
+    fits; then the model is evaluated once on the task's test images. Returns the table row
+    (the one row format of :func:`course_utils.training.result_row`) and the unrounded
+    numbers; trainable params are counted at the end, seconds summed over the stages."""
     x, y, x_test, y_test = _arrays(task)
-    training.compile_classifier(model, learning_rate=learning_rate, optimizer="adam")
-    fit = training.timed_fit(model, x, y, epochs=epochs, batch_size=batch_size, shuffle=True)
+    fits = []
+    for epochs, learning_rate, prepare in stages:
+        if epochs < 1:
+            continue
+        if prepare is not None:
+            prepare()
+        training.compile_classifier(model, learning_rate=learning_rate, optimizer="adam")
+        fits.append(training.timed_fit(model, x, y, epochs=epochs, batch_size=batch_size,
+                                       shuffle=True))
+    fit = training.FitResult(
+        history={k: [v for f in fits for v in f.history[k]] for k in fits[-1].history},
+        seconds=sum(f.seconds for f in fits), epochs=sum(f.epochs for f in fits),
+        epoch_seconds=[t for f in fits for t in f.epoch_seconds])
     _, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
     row = training.result_row(model, fit)
     row["test accuracy"] = round(float(accuracy), 3)
@@ -158,7 +174,7 @@ def pretrain(build: Build, source: data.ArrayData, *, epochs: int, learning_rate
     numbers hold its trainable params, epochs, seconds, train and test accuracy."""
     _set_seed(seed)
     model = build(num_classes=len(source.class_names))
-    _, raw = _fit_and_measure(model, source, epochs=epochs, learning_rate=learning_rate,
+    _, raw = _fit_and_measure(model, source, stages=[(epochs, learning_rate, None)],
                               batch_size=batch_size)
     return model, raw
 
@@ -186,22 +202,41 @@ def transfer_models(pretrained: Any, num_classes: int, *,
 
 def compare_on_target(build: Build, pretrained: Any, target: data.ArrayData, *, epochs: int,
                       learning_rate: float, finetune_learning_rate: float, batch_size: int,
-                      seed: int) -> tuple[Any, dict[str, dict[str, float]]]:
-    """From scratch, feature extraction and fine-tuning on ``target``'s few labels, with the
-    same epochs and batch size: ``(table, raw numbers by method)``. ``pretrained`` is left
-    as it was."""
+                      seed: int, warmup_epochs: int | None = None
+                      ) -> tuple[Any, dict[str, dict[str, float]]]:
+    """From scratch, feature extraction and fine-tuning on ``target``'s few labels, each for
+    ``epochs`` in batches of ``batch_size``: ``(table, raw numbers by method)``.
+
+    From scratch and feature extraction train at ``learning_rate``. Fine-tuning first trains
+    its new head alone for ``warmup_epochs`` (default ``epochs // 2``) at ``learning_rate``,
+    then everything for the remaining epochs at ``finetune_learning_rate``: a random head's
+    first large gradients would otherwise wreck the pretrained filters. ``pretrained`` is
+    left as it was."""
+    warmup = epochs // 2 if warmup_epochs is None else warmup_epochs
+    if not 0 <= warmup < epochs:
+        raise ValueError(f"warmup_epochs must be in [0, epochs), got {warmup} of {epochs}.")
     k = len(target.class_names)
     rows: dict[str, dict[str, Any]] = {}
     raw: dict[str, dict[str, float]] = {}
     _set_seed(seed)
     scratch = build(num_classes=k)
     rows[SCRATCH], raw[SCRATCH] = _fit_and_measure(
-        scratch, target, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size)
+        scratch, target, stages=[(epochs, learning_rate, None)], batch_size=batch_size)
     reused = transfer_models(pretrained, k, seed=seed)
-    for method, rate in ((FEATURES, learning_rate), (FINETUNE, finetune_learning_rate)):
-        _set_seed(seed)
-        rows[method], raw[method] = _fit_and_measure(
-            reused[method], target, epochs=epochs, learning_rate=rate, batch_size=batch_size)
+    _set_seed(seed)
+    rows[FEATURES], raw[FEATURES] = _fit_and_measure(
+        reused[FEATURES], target, stages=[(epochs, learning_rate, None)],
+        batch_size=batch_size)
+    body = reused[FINETUNE].get_layer("pretrained_body")
+
+    def set_body(trainable: bool) -> Callable[[], None]:
+        return lambda: setattr(body, "trainable", trainable)
+
+    _set_seed(seed)
+    rows[FINETUNE], raw[FINETUNE] = _fit_and_measure(
+        reused[FINETUNE], target, batch_size=batch_size,
+        stages=[(warmup, learning_rate, set_body(False)),
+                (epochs - warmup, finetune_learning_rate, set_body(True))])
     return training.comparison_table(rows, index_name="method"), raw
 
 
@@ -209,6 +244,7 @@ def compare_transfer(build: Build, *, source: data.ArrayData, target: data.Array
                      pretrain_epochs: int, epochs: int, learning_rate: float,
                      finetune_learning_rate: float, batch_size: int, seed: int,
                      pretrain_learning_rate: float | None = None,
+                     pretrain_batch_size: int | None = None,
                      verbose: bool = True) -> TransferComparison:
     """Pretrain ``build(num_classes=...)`` on ``source``, then compare training from scratch,
     feature extraction and fine-tuning on ``target``.
@@ -217,16 +253,18 @@ def compare_transfer(build: Build, *, source: data.ArrayData, target: data.Array
     give them: scale inside the model, e.g. with
     :func:`course_utils.models.layers.with_input_pipeline`) and whose last layer is its
     softmax head (see :func:`body_of`). Every model is built after
-    ``keras.utils.set_random_seed(seed)``. Pretraining, from scratch and the new head use
-    ``learning_rate``; fine-tuning uses ``finetune_learning_rate``; all use Adam, ``epochs``
-    and ``batch_size``. Test accuracies are measured once, on the target's held-out images.
+    ``keras.utils.set_random_seed(seed)``. On the target, from scratch and the new head use
+    ``learning_rate`` and fine-tuning ``finetune_learning_rate``; all three use Adam, the
+    same ``epochs`` and ``batch_size``. Pretraining runs ``pretrain_epochs`` with
+    ``pretrain_learning_rate`` and ``pretrain_batch_size`` (by default ``learning_rate`` and
+    ``batch_size``). Test accuracies are measured once, on held-out images.
     """
     if source.x_train.shape[1:] != target.x_train.shape[1:]:
         raise ValueError(f"source images {source.x_train.shape[1:]} and target images "
                          f"{target.x_train.shape[1:]} must have the same shape.")
     model, pre = pretrain(build, source, epochs=pretrain_epochs,
                           learning_rate=pretrain_learning_rate or learning_rate,
-                          batch_size=batch_size, seed=seed)
+                          batch_size=pretrain_batch_size or batch_size, seed=seed)
     if verbose:
         print(f"Pretrained {model.name} on {source.provenance.name}: test accuracy "
               f"{pre['test accuracy']:.3f} after {pretrain_epochs} epochs.")
@@ -267,21 +305,30 @@ def imagenet_transfer(backbone: pretrained_models.Backbone, splits: data.ImageSp
                               imagenet=True)
 
 
-def imagenet_or_own_transfer(backbone: str, build: Build, *, image_size: int, epochs: int,
+def imagenet_or_own_transfer(backbone: str, build: Build, *, image_size: int,
+                             imagenet_epochs: int, pretrain_epochs: int, epochs: int,
                              learning_rate: float, finetune_learning_rate: float,
-                             batch_size: int, seed: int, pretrain_epochs: int,
+                             batch_size: int, seed: int,
+                             pretrain_learning_rate: float | None = None,
+                             pretrain_batch_size: int | None = None,
                              source_per_class: int = 300, target_per_class: int = 10,
                              test_per_class: int = 60, own_image_size: int = 32,
+                             imagenet_batch_size: int = 32,
                              imagenet_data: Callable[[], data.ImageSplits] | None = None,
                              weights: str = "auto", verbose: bool = True
                              ) -> TransferComparison:
     """The transfer section of chapters 5-7, in one call.
 
-    With ImageNet weights for ``backbone`` (``"vgg16"``, ``"inception_v3"``, ``"resnet50"``;
-    online): a new head on the frozen backbone, trained for ``epochs`` with
-    ``learning_rate`` on cats vs dogs at ``image_size`` (or on ``imagenet_data()``), and
-    measured on its test split. Without them (offline): one line says so, and
-    :func:`compare_transfer` runs ``build`` on :func:`shape_tasks` at ``own_image_size``.
+    With ImageNet weights for ``backbone`` (``"vgg16"``, ``"inception_v3"`` or
+    ``"resnet50"``; online): a new head on the frozen backbone, trained for
+    ``imagenet_epochs`` with ``learning_rate`` on cats vs dogs at ``image_size`` in batches
+    of ``imagenet_batch_size`` (or on ``imagenet_data()``, a loader returning
+    :class:`~course_utils.data.ImageSplits`), and measured on its test split.
+
+    Without them (offline, or ``weights="none"``): one line says so, and
+    :func:`compare_transfer` pretrains ``build`` on the source task of :func:`shape_tasks`
+    (``source_per_class``, ``own_image_size``) and compares the three ways to learn the
+    target's ``target_per_class`` labels; the other arguments go to it.
     """
     net = pretrained_models.imagenet_backbone(backbone, (image_size, image_size, 3),
                                               weights=weights, verbose=False)
@@ -289,12 +336,13 @@ def imagenet_or_own_transfer(backbone: str, build: Build, *, image_size: int, ep
         if verbose:
             print(f"Backbone: {net.note}")
         splits = (imagenet_data() if imagenet_data is not None else
-                  data.load_cats_vs_dogs(image_size=image_size, batch_size=batch_size,
+                  data.load_cats_vs_dogs(image_size=image_size, batch_size=imagenet_batch_size,
                                          seed=seed, verbose=verbose))
-        result = imagenet_transfer(net, splits, epochs=epochs, learning_rate=learning_rate,
-                                   name=f"{backbone}_transfer")
+        result = imagenet_transfer(net, splits, epochs=imagenet_epochs,
+                                   learning_rate=learning_rate, name=f"{backbone}_transfer")
         _record(result, None, splits.provenance)
         return result
+    del net  # a random backbone: nothing to report from it
     if verbose:
         print(f"No ImageNet weights for {backbone} (offline): transfer is shown with the "
               "chapter's own network, pretrained here on generated shapes.")
@@ -306,7 +354,9 @@ def imagenet_or_own_transfer(backbone: str, build: Build, *, image_size: int, ep
                             pretrain_epochs=pretrain_epochs, epochs=epochs,
                             learning_rate=learning_rate,
                             finetune_learning_rate=finetune_learning_rate,
-                            batch_size=batch_size, seed=seed, verbose=verbose)
+                            batch_size=batch_size, seed=seed,
+                            pretrain_learning_rate=pretrain_learning_rate,
+                            pretrain_batch_size=pretrain_batch_size, verbose=verbose)
 
 
 def _record(result: TransferComparison, source: data.Provenance | None,

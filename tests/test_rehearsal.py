@@ -14,12 +14,24 @@ from course_utils.tooling import cli, execution, rehearsal, report
 from tests.conftest import ROOT
 
 
-def test_set_values_are_parsed_with_the_profile_types():
-    got = profiles.parse_overrides("05", "full", ["epochs=2", "learning_rate=1e-2", "config=E",
-                                                  "batch_size=8"])
-    assert got == {"epochs": 2, "learning_rate": 0.01, "config": "E", "batch_size": 8}
-    assert isinstance(got["learning_rate"], float)
-    assert profiles.parse_overrides("01", "full", ["sweep_sizes=25,50"]) == {"sweep_sizes": (25, 50)}
+def _setting_of_type(kind):
+    """A (chapter, name, value) of the full profiles whose value is a ``kind``."""
+    for chapter in profiles.chapters():
+        for name, value in profiles.resolve(chapter, "full").items():
+            if type(value) is kind and name not in ("chapter", "profile") and (
+                    kind is not tuple or (value and type(value[0]) is int)):
+                return chapter, name, value
+    raise LookupError(kind)
+
+
+@pytest.mark.parametrize("kind, text, expected", [
+    (int, "7", 7), (float, "1e-2", 0.01), (float, "3", 3.0), (str, "E", "E"),
+    (tuple, "(16, 32,64)", (16, 32, 64)), (tuple, "25", (25,)),
+])
+def test_set_values_are_parsed_with_the_profile_types(kind, text, expected):
+    chapter, name, _ = _setting_of_type(kind)
+    got = profiles.parse_overrides(chapter, "full", [f"{name}={text}"])
+    assert got == {name: expected} and type(got[name]) is type(expected)
 
 
 @pytest.mark.parametrize("item, message", [

@@ -114,6 +114,20 @@ def test_fit_best_reloads_the_kept_epoch(tiny, tmp_path):
     assert loss == pytest.approx(min(fit.history["val_loss"]), rel=1e-4)
 
 
+def test_fit_best_without_path_uses_a_private_folder(tiny, tmp_path, monkeypatch):
+    """Two processes fitting a model of the same name (the Colab lane runs two notebooks at
+    once) must not share one checkpoint file: a shared path gave BadZipFile."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    shared = tmp_path / "course_utils" / f"{tiny[0].name}_best.keras"
+    shared.parent.mkdir()
+    shared.write_text("another process's half-written file")
+    best, _ = training.fit_best(*tiny, epochs=1, batch_size=16, validation_data=tiny[1:])
+    assert best is not tiny[0] and shared.read_text() == "another process's half-written file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course_utils"]  # own folder removed
+
+
 def test_tune_and_repeat_picks_on_validation_and_repeats_the_winner(tf):
     import keras
 
@@ -145,3 +159,61 @@ def test_tune_and_repeat_picks_on_validation_and_repeats_the_winner(tf):
     with pytest.raises(ValueError, match="at least one"):
         training.tune_and_repeat(build, (x, y), validation=(x, y), learning_rates=(),
                                  seeds=(0,))
+
+
+def test_tune_and_repeat_steps_along_the_ladder_until_the_winner_is_inside(tf):
+    from course_utils.models.mlp import mlp
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(96, 4)).astype("float32")
+    y = (x[:, 0] - x[:, 2] > 0).astype("int64")
+
+    def build():
+        return mlp(input_shape=(4,), hidden=(8,), num_classes=2, name="tiny_ladder")
+
+    runs = training.tune_and_repeat(build, (x[:64], y[:64]), validation=(x[64:], y[64:]),
+                                    learning_rates=(1e-6,), seeds=(0,), epochs=3,
+                                    batch_size=16, ladder=(1e-7, 1e-6, 1e-3, 0.05, 0.3))
+    # 1e-6 is both ends: one step down (worse, less progress), then up while it improves.
+    assert list(runs.sweep)[:3] == [1e-6, 1e-7, 1e-3]
+    assert runs.learning_rate > 1e-3
+    assert runs.learning_rate != max(runs.sweep) or runs.learning_rate == 0.3
+    assert len(runs.rows) == 1 and runs.rows[0]["learning rate"] == runs.learning_rate
+
+
+def test_cosine_by_epoch_falls_from_the_peak():
+    schedule = training.cosine_by_epoch(0.1, 4)
+    assert [round(schedule(e), 4) for e in range(4)] == [0.1, 0.0854, 0.05, 0.0146]
+    with pytest.raises(ValueError, match="epochs"):
+        training.cosine_by_epoch(0.1, 0)
+
+
+def test_retrainer_runs_start_as_fresh_models_without_retracing(tf):
+    import keras
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 6)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64")
+
+    def build():
+        inputs = keras.Input((6,))
+        h = keras.layers.Dense(8, activation="relu")(inputs)
+        h = keras.layers.BatchNormalization()(h)
+        return keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(h))
+
+    retrainer = training.Retrainer(build)
+    kwargs = {"epochs": 3, "batch_size": 16, "shuffle": False}
+    row_a, _ = retrainer.fit(x, y, seed=0, learning_rate=0.05, test=(x, y), **kwargs)
+    train_function = retrainer.model.train_function
+    row_b, fit_b = retrainer.fit(x, y, seed=1, learning_rate=0.01, **kwargs)
+    assert retrainer.model.train_function is train_function  # traced once
+    assert row_b["epochs"] == 3 and "test accuracy" in row_a and "test accuracy" not in row_b
+
+    keras.utils.set_random_seed(1)  # the same run on a brand-new model
+    fresh = training.compile_classifier(build(), learning_rate=0.01, optimizer="adam")
+    schedule = keras.callbacks.LearningRateScheduler(training.cosine_by_epoch(0.01, 3))
+    fresh.fit(x, y, callbacks=[schedule], verbose=0, **kwargs)
+    for mine, theirs in zip(retrainer.model.get_weights(), fresh.get_weights()):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
+    assert np.isclose(float(retrainer.model.optimizer.learning_rate),
+                      training.cosine_by_epoch(0.01, 3)(2))
