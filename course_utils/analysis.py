@@ -315,3 +315,29 @@ def paper_comparison(model: Any, paper: Mapping[str, tuple[float, float]], *,
         "paper mult-adds": sum(o for _, o in paper.values()) * o_size,
         "beyond rounding": beyond})
     return out
+
+
+def residual_ratios(model: Any, x: Any) -> dict[str, float]:
+    """How large each residual branch's output is next to the shortcut it is added to.
+
+    For every two-input ``Add`` layer of ``model`` (nested models are not searched), the
+    root-mean-square of its *second* input (the residual branch ``F(x)``) divided by that of
+    its *first* (the shortcut), over the examples ``x``, in inference mode. The builders of
+    :mod:`course_utils.models.resnet` add ``[shortcut, branch]`` in that order. A ratio well
+    below 1 means the block makes a small correction to its input.
+    """
+    import keras
+
+    adds = [layer for layer in model.layers
+            if isinstance(layer, keras.layers.Add) and len(layer.input) == 2]
+    if not adds:
+        raise ValueError(f"{model.name} has no two-input Add layer (no residual blocks).")
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs  # no Keras warning
+    probe = keras.Model(inputs, [t for layer in adds for t in layer.input])
+    values = [np.asarray(v, dtype=np.float64) for v in probe(x, training=False)]
+    ratios = {}
+    for i, layer in enumerate(adds):
+        shortcut, branch = (float(np.sqrt(np.mean(np.square(v))))
+                            for v in values[2 * i: 2 * i + 2])
+        ratios[layer.name] = branch / max(shortcut, 1e-12)
+    return ratios

@@ -78,7 +78,7 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
                   "seeds": (42,), "learning_rates": (1e-3,), "learning_rate_ladder": (),
                   "grid_images": 10,
                   "scaling_learning_rates": (0.1,)},
-        "book": {"mnist_train_size": 3500, "mnist_val_size": 500, "mnist_epochs": 5,
+        "book": {"mnist_train_size": 2500, "mnist_val_size": 500, "mnist_epochs": 5,
                  "colour_standin_per_class": 400, "colour_val_fraction": 0.15,
                  "colour_epochs": 8, "scaling_train_size": 1500, "scaling_epochs": 3},
         "full": {"mnist_train_size": 55000, "mnist_val_size": 5000, "mnist_epochs": 10,
@@ -117,7 +117,7 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         # VGG16's ImageNet weights in two stages at `imagenet_image_size`.
         "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3),
                    "batch_size": 32, "bn_momentum": 0.9, "config": "D",
-                   "width": 0.125, "stall_learning_rate": 1e-3,
+                   "width": 0.125, "stall_learning_rate": 1e-3, "transfer_config": "A",
                    "transfer_learning_rate": 3e-3, "transfer_finetune_learning_rate": 3e-4,
                    "finetune_learning_rate": 1e-5},
         "smoke": {"image_size": 32, "fc_units": 64, "flowers_per_class": 20, "epochs": 1,

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils import data, metrics, training
+from course_utils import data, metrics, runtime, training
 from course_utils.analysis import count_params
 from course_utils.models import pretrained as pretrained_models
 from course_utils.models import transfer
@@ -330,9 +330,14 @@ def imagenet_or_own_transfer(backbone: str, build: Build, *, image_size: int,
     (``source_per_class``, ``own_image_size``) and compares the three ways to learn the
     target's ``target_per_class`` labels; the other arguments go to it.
     """
-    net = pretrained_models.imagenet_backbone(backbone, (image_size, image_size, 3),
-                                              weights=weights, verbose=False)
-    if net.pretrained:
+    if weights not in ("auto", "imagenet", "none"):
+        raise ValueError(f"weights must be 'auto', 'imagenet' or 'none', got {weights!r}.")
+    wanted = weights == "imagenet" or (weights == "auto" and not runtime.is_offline())
+    # offline the backbone is not even built: its random weights would serve nothing here
+    net = (pretrained_models.imagenet_backbone(backbone, (image_size, image_size, 3),
+                                               weights=weights, verbose=False)
+           if wanted else None)
+    if net is not None and net.pretrained:
         if verbose:
             print(f"Backbone: {net.note}")
         splits = (imagenet_data() if imagenet_data is not None else
@@ -342,9 +347,9 @@ def imagenet_or_own_transfer(backbone: str, build: Build, *, image_size: int,
                                    learning_rate=learning_rate, name=f"{backbone}_transfer")
         _record(result, None, splits.provenance)
         return result
-    del net  # a random backbone: nothing to report from it
     if verbose:
-        print(f"No ImageNet weights for {backbone} (offline): transfer is shown with the "
+        why = "offline" if net is None else "they could not be downloaded"
+        print(f"No ImageNet weights for {backbone} ({why}): transfer is shown with the "
               "chapter's own network, pretrained here on generated shapes.")
     source, target = shape_tasks(source_per_class=source_per_class,
                                  target_per_class=target_per_class,

@@ -137,3 +137,31 @@ def test_paper_comparison_counts_kernels_and_flags_what_rounding_cannot_explain(
     assert table.attrs["paper weights"] == pytest.approx(310)
     with pytest.raises(KeyError, match="no block c"):
         analysis.paper_comparison(model, {"c": (1, 1)})
+
+
+def test_residual_ratios_measure_the_branch_against_the_shortcut(tf):
+    import keras
+    import numpy as np
+
+    from course_utils.models import resnet
+
+    keras.utils.set_random_seed(0)
+    model = resnet.cifar_resnet(blocks_per_stage=2, width=0.25, input_shape=(8, 8, 3))
+    x = np.random.default_rng(0).normal(size=(4, 8, 8, 3)).astype("float32")
+    ratios = analysis.residual_ratios(model, x)
+    assert list(ratios) == [f"stage{s}_{j}.add" for s in (1, 2, 3) for j in (1, 2)]
+    assert all(r > 0 for r in ratios.values())
+    # The block's output is relu(shortcut + branch): check one ratio by hand.
+    probe = keras.Model(model.input, model.get_layer("stage1_2.add").input)
+    short, branch = (np.asarray(t, dtype=np.float64) for t in probe(x, training=False))
+    rms = [np.sqrt(np.mean(np.square(v))) for v in (short, branch)]
+    assert ratios["stage1_2.add"] == pytest.approx(rms[1] / rms[0], rel=1e-6)
+    # Zero the last BN's scale (and shift) of one block: its branch then outputs 0.
+    bn = model.get_layer("stage2_2.b_bn")
+    bn.gamma.assign(np.zeros(bn.gamma.shape, "float32"))
+    bn.beta.assign(np.zeros(bn.beta.shape, "float32"))
+    assert analysis.residual_ratios(model, x)["stage2_2.add"] == pytest.approx(0.0, abs=1e-9)
+    plain = resnet.cifar_resnet(blocks_per_stage=1, width=0.25, input_shape=(8, 8, 3),
+                                residual=False)
+    with pytest.raises(ValueError, match="no two-input Add"):
+        analysis.residual_ratios(plain, x)

@@ -134,27 +134,6 @@ def test_source_small_resnet_uses_projections(tf):
     assert sum(layer.name.endswith("shortcut_conv") for layer in model.layers) == 2
 
 
-def test_residual_ratios(tf):
-    import keras
-
-    from course_utils.models import resnet
-
-    keras.utils.set_random_seed(0)
-    model = resnet.cifar_resnet(blocks_per_stage=2, width=0.25, input_shape=(8, 8, 3))
-    x = np.random.default_rng(0).normal(size=(4, 8, 8, 3)).astype("float32")
-    ratios = resnet.residual_ratios(model, x)
-    assert list(ratios) == [f"stage{s}_{j}" for s in (1, 2, 3) for j in (1, 2)]
-    assert all(r > 0 for r in ratios.values())
-    # Zero the last BN's scale of one block: its residual branch outputs only beta (0).
-    bn = model.get_layer("stage2_2.b_bn")
-    bn.gamma.assign(np.zeros(bn.gamma.shape, "float32"))
-    assert resnet.residual_ratios(model, x)["stage2_2"] == pytest.approx(0.0, abs=1e-6)
-    plain = resnet.cifar_resnet(blocks_per_stage=1, width=0.25, input_shape=(8, 8, 3),
-                                residual=False)
-    with pytest.raises(ValueError, match="no residual blocks"):
-        resnet.residual_ratios(plain, x)
-
-
 def test_resnet_multiply_adds_match_the_paper(tf):
     """Full size. The paper's "FLOPs" are multiply-adds, given to two significant figures;
     whether the projection shortcuts and the classifier are counted moves the totals by up

@@ -145,18 +145,33 @@ def test_comparison_leaves_the_pretrained_model_alone_and_is_deterministic(tasks
         np.testing.assert_array_equal(old, new)
     assert _numbers(first).equals(_numbers(second))
     assert raw[te.FEATURES]["trainable params"] == 8 * 5 + 5
+    # fine-tuning ends with everything trainable, after its head-only warm-up
+    assert raw[te.FINETUNE]["trainable params"] == raw[te.SCRATCH]["trainable params"]
+    assert raw[te.FINETUNE]["epochs"] == kwargs["epochs"]
+    with pytest.raises(ValueError, match="warmup_epochs"):
+        te.compare_on_target(tiny_cnn, pretrained, target, seed=3, warmup_epochs=2, **kwargs)
 
 
-def test_compare_transfer_table_and_recorded_metrics(tasks, tmp_path, monkeypatch, capsys):
+def test_offline_branch_runs_compare_transfer_and_records_it(tf, tmp_path, monkeypatch,
+                                                             capsys):
     from course_utils import metrics
     from course_utils import transfer_experiment as te
+    from course_utils.models import pretrained
 
-    source, target = tasks
+    def never(*args, **kwargs):
+        raise AssertionError("with weights='none', no ImageNet backbone should be built")
+
+    monkeypatch.setattr(pretrained, "imagenet_backbone", never)
     monkeypatch.setenv(metrics.METRICS_ENV, str(tmp_path))
     monkeypatch.setattr(metrics, "_current", None)
     metrics.start("05", "smoke")
-    result = te.compare_transfer(tiny_cnn, source=source, target=target, seed=0, **FIT)
-    assert "Pretrained tiny_cnn on Generated shapes: disk, ring" in capsys.readouterr().out
+    result = te.imagenet_or_own_transfer(
+        "vgg16", tiny_cnn, image_size=224, own_image_size=SIZE, seed=0, weights="none",
+        source_per_class=6, target_per_class=2, test_per_class=2, imagenet_epochs=1, **FIT)
+    out = capsys.readouterr().out
+    assert "No ImageNet weights for vgg16 (offline)" in out
+    assert "random weights" not in out  # one line, not the backbone's own notice too
+    assert "Pretrained tiny_cnn on Generated shapes: disk, ring" in out
     table = result.table
     assert list(table.index) == [te.SCRATCH, te.FEATURES, te.FINETUNE]
     assert table.index.name == "method"
@@ -167,30 +182,38 @@ def test_compare_transfer_table_and_recorded_metrics(tasks, tmp_path, monkeypatc
     assert table.loc[te.SCRATCH, "trainable params"] == table.loc[te.FINETUNE,
                                                                   "trainable params"]
     assert all(0.0 <= result.test_accuracy(m) <= 1.0 for m in te.METHODS)
-    assert not result.imagenet and result.target == target.provenance.name
+    assert not result.imagenet and result.target.startswith("Generated shapes: cross")
     assert result.pretrain["epochs"] == FIT["pretrain_epochs"]
     saved = json.loads((tmp_path / "05.json").read_text())
     assert saved["metrics"]["transfer_feature_extraction_trainable"] == 45
     assert saved["metrics"]["transfer_fine_tuning_test_accuracy"] == result.test_accuracy(
         te.FINETUNE)
     assert "transfer_pretrain_seconds" in saved["timings"]
-    assert target.provenance.name in saved["data"]
+    assert result.target in saved["data"] and result.source in saved["data"]
     metrics._current = None
     with pytest.raises(KeyError, match="No method 'nope'"):
         result.test_accuracy("nope")
 
 
-def test_offline_branch_says_so_and_runs_the_course_own_transfer(tf, capsys):
+def test_auto_weights_offline_build_no_backbone(tf, monkeypatch, capsys):
     from course_utils import transfer_experiment as te
+    from course_utils.models import pretrained
 
-    result = te.imagenet_or_own_transfer(
-        "vgg16", tiny_cnn, image_size=32, own_image_size=SIZE, seed=0, weights="none",
-        source_per_class=6, target_per_class=2, test_per_class=2, imagenet_epochs=1,
-        verbose=True, **FIT)
-    out = capsys.readouterr().out
-    assert "No ImageNet weights for vgg16 (offline)" in out
-    assert "random weights" not in out  # one line, not the backbone's own notice too
-    assert not result.imagenet and list(result.table.index) == list(te.METHODS)
+    def never(*args, **kwargs):
+        raise AssertionError("offline, no ImageNet backbone should be built")
+
+    calls = []
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.setattr(pretrained, "imagenet_backbone", never)
+    monkeypatch.setattr(te, "shape_tasks", lambda **kw: ("source", "target"))
+    monkeypatch.setattr(te, "compare_transfer", lambda build, **kw: calls.append(kw) or "ran")
+    assert te.imagenet_or_own_transfer("resnet50", tiny_cnn, image_size=224, seed=0,
+                                       imagenet_epochs=1, **FIT) == "ran"
+    assert "No ImageNet weights for resnet50 (offline)" in capsys.readouterr().out
+    assert calls[0]["source"] == "source" and calls[0]["epochs"] == FIT["epochs"]
+    with pytest.raises(ValueError, match="weights must be"):
+        te.imagenet_or_own_transfer("vgg16", tiny_cnn, image_size=32, seed=0,
+                                    weights="imagenet21k", imagenet_epochs=1, **FIT)
 
 
 def test_imagenet_branch_runs_with_random_weights(tf, keras_home, monkeypatch, capsys):
@@ -201,7 +224,8 @@ def test_imagenet_branch_runs_with_random_weights(tf, keras_home, monkeypatch, c
     real = pretrained.imagenet_backbone
 
     def pretend_imagenet(name, input_shape, weights="auto", verbose=True):
-        backbone = real(name, input_shape, weights="none", verbose=False)
+        assert weights == "imagenet"
+        backbone = real(name, input_shape, weights="none", verbose=False)  # no download
         return dataclasses.replace(backbone, pretrained=True, note="pretend ImageNet")
 
     monkeypatch.setattr(pretrained, "imagenet_backbone", pretend_imagenet)
@@ -215,7 +239,7 @@ def test_imagenet_branch_runs_with_random_weights(tf, keras_home, monkeypatch, c
 
     result = te.imagenet_or_own_transfer(
         "vgg16", tiny_cnn, image_size=32, seed=0, imagenet_data=cats_dogs, imagenet_epochs=1,
-        **FIT)
+        weights="imagenet", **FIT)
     assert "Backbone: pretend ImageNet" in capsys.readouterr().out
     assert result.imagenet and list(result.table.index) == [te.FEATURES]
     assert result.table.loc[te.FEATURES, "trainable params"] == 512 * 2 + 2

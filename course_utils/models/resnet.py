@@ -12,7 +12,6 @@ Layers are named ``<block>.<layer>`` (e.g. ``conv3_1.shortcut_conv``), so that
 * :func:`cifar_resnet`: the paper's 6n+2-layer CIFAR network (16/32/64 filters times
   ``width``); with ``residual=False`` it is the plain twin with exactly the same layers and
   parameters. :data:`CIFAR_PAPER` holds the paper's Table 6 for it.
-* :func:`residual_ratios`: how large each block's learned correction is next to its input.
 
 Every builder takes keyword-only ``input_shape``, ``num_classes``, ``width`` (a multiplier
 of the paper's channel counts, through :func:`course_utils.models.layers.scaled`) and
@@ -25,7 +24,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import keras
-import numpy as np
 
 from course_utils.models.layers import conv_bn, scaled
 
@@ -232,21 +230,3 @@ def depth_of(model: keras.Model) -> int:
             count += 1
     return count
 
-
-def residual_ratios(model: keras.Model, x: Any) -> dict[str, float]:
-    """For each residual block of ``model``: the root-mean-square of its residual branch
-    ``F(x)`` (the output of its last batch normalization, ``<block>.b_bn`` or ``.c_bn``)
-    divided by that of the shortcut it is added to, over the examples ``x`` (inference
-    mode). A ratio well below 1 means the block makes a small correction to its input."""
-    adds = [layer for layer in model.layers if layer.name.endswith(".add")]
-    if not adds:
-        raise ValueError(f"{model.name} has no residual blocks (no '<block>.add' layers).")
-    outputs = [t for layer in adds for t in layer.input]
-    probe = keras.Model(model.inputs, outputs)
-    values = [np.asarray(v) for v in probe(x, training=False)]  # eager: nothing to trace
-    ratios = {}
-    for i, layer in enumerate(adds):
-        short, branch = values[2 * i], values[2 * i + 1]
-        rms = [float(np.sqrt(np.mean(np.square(v)))) for v in (short, branch)]
-        ratios[layer.name.removesuffix(".add")] = rms[1] / max(rms[0], 1e-12)
-    return ratios
