@@ -158,24 +158,35 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
     "07": {
         "title": "ResNet",
         "notebook": "07_resnet.ipynb",
+        # Degradation: 16x16 images, half the paper's filters and a few hundred training
+        # images keep each of the 3 x 4 runs to about a hundred steps; each network gets the
+        # better of two learning rates, then three seeds. Transfer: offline, a small ResNet
+        # pretrained on generated shapes, few target labels; online, ImageNet's ResNet50.
         "common": {"seed": 42, "learning_rate": 1e-3, "bn_momentum": 0.9,
-                   "degradation_widths": (8, 16, 32), "degradation_batch_size": 64,
-                   "shallow_blocks": 1,
-                   "small_blocks": 2, "small_widths": (16, 32, 64), "transfer_images": 8},
-        "smoke": {"degradation_size": 16, "degradation_per_class": 20, "deep_blocks": 2,
-                  "degradation_epochs": 1, "batch_size": 32, "image_size": 32,
-                  "flowers_per_class": 20, "small_epochs": 1, "table_depths": (50,),
-                  "transfer_image_size": 32, "cats_dogs_per_class": 20, "transfer_epochs": 1},
-        "book": {"degradation_size": 16, "degradation_per_class": 100, "deep_blocks": 5,
-                 "degradation_epochs": 5, "batch_size": 32, "image_size": 32,
-                 "flowers_per_class": 200, "small_epochs": 6,
-                 "table_depths": (18, 34, 50, 101, 152),
-                 "transfer_image_size": 64, "cats_dogs_per_class": 60, "transfer_epochs": 2},
-        "full": {"degradation_size": 32, "degradation_per_class": 600, "deep_blocks": 9,
-                 "degradation_epochs": 30, "batch_size": 64, "image_size": 224,
+                   "degradation_width": 0.5, "degradation_batch_size": 20,
+                   "degradation_learning_rates": (1e-3, 3e-3), "shallow_blocks": 1,
+                   "small_blocks": 2, "small_width": 1.0,
+                   "transfer_blocks": 1, "transfer_width": 0.5, "transfer_image_size": 32,
+                   "transfer_learning_rate": 3e-3, "transfer_finetune_learning_rate": 3e-4},
+        "smoke": {"degradation_size": 16, "degradation_per_class": 20, "degradation_train": 60,
+                  "deep_blocks": 2, "degradation_epochs": 2, "degradation_seeds": (1,),
+                  "batch_size": 32, "image_size": 32, "flowers_per_class": 20,
+                  "small_epochs": 1, "table_depths": (50,), "imagenet_image_size": 32,
+                  "source_per_class": 20, "target_per_class": 4, "test_per_class": 10,
+                  "pretrain_epochs": 1, "transfer_epochs": 1},
+        "book": {"degradation_size": 16, "degradation_per_class": 100, "degradation_train": 200,
+                 "deep_blocks": 5, "degradation_epochs": 10, "degradation_seeds": (1, 2, 3),
+                 "batch_size": 32, "image_size": 32, "flowers_per_class": 200,
+                 "small_epochs": 6, "table_depths": (18, 34, 50, 101, 152),
+                 "imagenet_image_size": 64, "source_per_class": 300, "target_per_class": 10,
+                 "test_per_class": 60, "pretrain_epochs": 6, "transfer_epochs": 30},
+        "full": {"degradation_size": 32, "degradation_per_class": 600,
+                 "degradation_train": 5000, "deep_blocks": 9, "degradation_epochs": 30,
+                 "degradation_seeds": (1, 2, 3), "batch_size": 64, "image_size": 224,
                  "flowers_per_class": 80, "small_epochs": 30,
-                 "table_depths": (18, 34, 50, 101, 152),
-                 "transfer_image_size": 224, "cats_dogs_per_class": 300, "transfer_epochs": 5},
+                 "table_depths": (18, 34, 50, 101, 152), "imagenet_image_size": 224,
+                 "source_per_class": 300, "target_per_class": 10, "test_per_class": 60,
+                 "pretrain_epochs": 6, "transfer_epochs": 30},
     },
 }
 
@@ -290,8 +301,9 @@ def parse_overrides(chapter: str | int, profile: str, items: list[str] | tuple[s
 # `make rehearse` runs every chapter's `full` settings on a CPU, offline: the full image
 # sizes, widths and architectures, with epochs and sample counts capped so every cell runs in
 # minutes. Settings whose names end in these suffixes are capped generically (a new epochs or
-# per-class setting is capped without an edit here); `_REHEARSAL_CAPS` adds each chapter's
-# sample counts, sized for the offline stand-ins (MNIST's is 5,000 digits).
+# per-class setting is capped without an edit here), seed lists keep one seed and learning-rate
+# sweeps one rate; `_REHEARSAL_CAPS` adds each chapter's sample counts, sized for the offline
+# stand-ins (MNIST's is 5,000 digits).
 _REHEARSAL_GENERIC: dict[str, int] = {"epochs": 1, "per_class": 20, "images": 200}
 _REHEARSAL_CAPS: dict[str, dict[str, Any]] = {
     "01": {"pretrain_size": 2000, "val_size": 500, "test_size": 500, "sweep_sizes": (25, 50),
@@ -313,7 +325,9 @@ def rehearsal_overrides(chapter: str | int) -> dict[str, Any]:
             if name.endswith(suffix) and isinstance(value, int) and value > cap:
                 out[name] = cap
         if name.endswith("seeds") and isinstance(value, tuple) and len(value) > 1:
-            out[name] = value[:1]
+            out[name] = value[:1]  # one seed
+        if name.endswith("learning_rates") and isinstance(value, tuple) and len(value) > 1:
+            out[name] = (value[len(value) // 2],)  # a sweep of one: its middle rate
     out.update({k: v for k, v in _REHEARSAL_CAPS.get(key, {}).items()
                 if k in full and v != full[k]})
     return out

@@ -84,3 +84,12 @@ def test_train_over_seeds_needs_rates_and_seeds():
     with pytest.raises(ValueError, match="at least one"):
         degradation.train_over_seeds(_build, x, y, learning_rates=(), seeds=(1,), epochs=1,
                                      batch_size=8)
+
+
+def test_accuracy_agrees_with_evaluate(tf):
+    from course_utils import degradation, training
+
+    x, y = _tiny_task(n=30)
+    model = training.compile_classifier(_build(), optimizer="adam")
+    _, expected = model.evaluate(x, y, verbose=0)
+    assert degradation.accuracy(model, x, y, batch_size=7) == pytest.approx(expected)

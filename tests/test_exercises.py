@@ -100,7 +100,7 @@ def test_check_offers_the_solution_once_the_hints_are_used_up(capsys, monkeypatc
 def test_solution_prints_reasoning_and_code(capsys):
     ch07.solution("07.projection_shape")
     out = capsys.readouterr().out
-    assert "Worked solution" in out and "ceil(28 / 2)" in out and "answer = (14, 14, 128)" in out
+    assert "Worked solution" in out and "ceil(15 / 2)" in out and "answer = (8, 8, 512)" in out
 
 
 def test_hints_are_revealed_one_at_a_time(capsys, monkeypatch):

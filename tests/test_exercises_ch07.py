@@ -72,7 +72,6 @@ def test_input_gradient_feedback_on_broken_functions():
 def test_answers_agree_with_the_builders(tf):
     import keras
 
-    from course_utils import analysis
     from course_utils.models import layers, resnet
 
     block = layers.block_model(resnet.bottleneck_block, input_shape=(15, 15, 256), filters=128,

@@ -261,6 +261,7 @@ chapter.add(Exercise(
            "The chain rule multiplies the layers' derivatives, from the first to the last; "
            "an empty chain has derivative 1."),
     solution=("def input_gradient(slopes, residual):\n"
+              "    \"\"\"d x_L / d x_0 for a chain of scalar layers with these slopes.\"\"\"\n"
               "    grad = 1.0\n"
               "    for a in slopes:\n"
               "        grad *= (1 + a) if residual else a  # d x_i / d x_{i-1}\n"
