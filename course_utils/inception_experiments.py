@@ -48,13 +48,19 @@ class Arrays:
         return int(self.x_train.shape[1])
 
 
-def arrays_from(splits: data.ImageSplits) -> Arrays:
-    """The three pipelines of ``splits`` read into arrays (each read to its end once)."""
+def arrays_from(splits: data.ImageSplits, *, train_size: int | None = None,
+                seed: int = 42) -> Arrays:
+    """The three pipelines of ``splits`` read into arrays (each read to its end once); with
+    ``train_size``, a stratified random subset of that many training images
+    (:func:`course_utils.data.subsample`)."""
     def read(pipeline: Any) -> tuple[np.ndarray, np.ndarray]:
         xs, ys = zip(*[(np.asarray(x), np.asarray(y)) for x, y in pipeline])
         return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.int64)
 
-    return Arrays(*read(splits.train), *read(splits.val), *read(splits.test),
+    x_train, y_train = read(splits.train)
+    if train_size is not None:
+        x_train, y_train = data.subsample(x_train, y_train, train_size, seed=seed)
+    return Arrays(x_train, y_train, *read(splits.val), *read(splits.test),
                   class_names=tuple(splits.class_names))
 
 

@@ -323,6 +323,8 @@ class Retrainer:
     the optimizer's state (step count, moments), so each run starts as a new model would,
     without tracing again. The learning rate follows :func:`cosine_by_epoch` from the run's
     peak, set through the optimizer's learning-rate variable at the start of every epoch.
+    A run may take its fresh weights from another builder of the same architecture (e.g.
+    another initializer): ``fit(..., build=...)``.
     """
 
     def __init__(self, build: Callable[[], Any], *, optimizer: str = "adam",
@@ -332,28 +334,35 @@ class Retrainer:
         self.momentum = momentum
         self.model: Any = None
 
-    def _start(self, seed: int, learning_rate: float) -> None:
+    def _start(self, seed: int, learning_rate: float,
+               build: Callable[[], Any] | None = None) -> None:
         import keras
 
         keras.utils.set_random_seed(seed)
-        fresh = self.build()
+        fresh = (build or self.build)()
         if self.model is None:
             self.model = compile_classifier(fresh, learning_rate=learning_rate,
                                             optimizer=self.optimizer, momentum=self.momentum)
             return
+        shapes = [tuple(w.shape) for w in self.model.weights]
+        if [tuple(w.shape) for w in fresh.weights] != shapes:
+            raise ValueError("this run's builder makes a different architecture from the "
+                             "retrainer's model: its weights do not fit.")
         self.model.set_weights(fresh.get_weights())
         for variable in self.model.optimizer.variables:
             if "learning_rate" not in variable.path:
                 variable.assign(keras.ops.zeros(variable.shape, variable.dtype))
 
     def fit(self, *args: Any, seed: int, learning_rate: float, epochs: int,
-            test: Any = None, **fit_kwargs: Any) -> tuple[dict[str, Any], FitResult]:
-        """One run from fresh weights under ``seed``: ``(row, fit)``, where ``row`` is
-        :func:`result_row` (with ``test`` evaluated once, at the end) and ``fit`` the
-        :class:`FitResult`. ``args`` and ``fit_kwargs`` go to ``model.fit``."""
+            test: Any = None, build: Callable[[], Any] | None = None,
+            **fit_kwargs: Any) -> tuple[dict[str, Any], FitResult]:
+        """One run from fresh weights under ``seed`` (from ``build``, default the
+        retrainer's): ``(row, fit)``, where ``row`` is :func:`result_row` (with ``test``
+        evaluated once, at the end) and ``fit`` the :class:`FitResult`. ``args`` and
+        ``fit_kwargs`` go to ``model.fit``."""
         import keras
 
-        self._start(seed, learning_rate)
+        self._start(seed, learning_rate, build)
         schedule = keras.callbacks.LearningRateScheduler(cosine_by_epoch(learning_rate, epochs))
         callbacks = [*fit_kwargs.pop("callbacks", []), schedule]
         fit = timed_fit(self.model, *args, epochs=epochs, callbacks=callbacks, **fit_kwargs)

@@ -104,3 +104,23 @@ def test_compare_tunes_each_variant_and_repeats_seeds(tf):
                                                  abs=1e-3)
     with pytest.raises(KeyError):
         result.mean("nope")
+
+
+def test_arrays_from_reads_pipelines_and_subsamples(tf):
+    import tensorflow as tf_
+
+    from course_utils import data
+
+    x = np.arange(40 * 4 * 4 * 3, dtype=np.float32).reshape(40, 4, 4, 3)
+    y = np.arange(40) % 4
+
+    def pipe(n):
+        return tf_.data.Dataset.from_tensor_slices((x[:n], y[:n])).batch(7)
+
+    splits = data.ImageSplits(train=pipe(40), val=pipe(8), test=pipe(12),
+                              class_names=["a", "b", "c", "d"], counts={},
+                              image_size=4, provenance=None)
+    arrays = ix.arrays_from(splits, train_size=20, seed=0)
+    assert arrays.x_train.shape == (20, 4, 4, 3) and arrays.x_test.shape == (12, 4, 4, 3)
+    assert np.bincount(arrays.y_train).tolist() == [5, 5, 5, 5]
+    assert arrays.x_val.dtype == np.float32 and arrays.class_names == ("a", "b", "c", "d")

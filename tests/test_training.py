@@ -217,3 +217,25 @@ def test_retrainer_runs_start_as_fresh_models_without_retracing(tf):
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
     assert np.isclose(float(retrainer.model.optimizer.learning_rate),
                       training.cosine_by_epoch(0.01, 3)(2))
+
+
+def test_retrainer_takes_weights_from_another_builder_of_the_same_shape(tf):
+    import keras
+
+    x = np.random.default_rng(1).standard_normal((32, 4)).astype("float32")
+    y = (x[:, 1] > 0).astype("int64")
+
+    def build(init="glorot_uniform", units=8):
+        inputs = keras.Input((4,))
+        h = keras.layers.Dense(units, activation="relu", kernel_initializer=init)(inputs)
+        return keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(h))
+
+    retrainer = training.Retrainer(build)
+    retrainer.fit(x, y, seed=0, learning_rate=0.01, epochs=1)
+    keras.utils.set_random_seed(3)
+    start = build("zeros").get_weights()
+    retrainer.fit(x, y, seed=3, learning_rate=0.0, epochs=1, build=lambda: build("zeros"))
+    for mine, fresh in zip(retrainer.model.get_weights(), start):
+        np.testing.assert_allclose(mine, fresh)  # learning rate 0: still the zeros start
+    with pytest.raises(ValueError, match="different architecture"):
+        retrainer.fit(x, y, seed=0, learning_rate=0.01, epochs=1, build=lambda: build(units=5))
