@@ -4,9 +4,11 @@ smoothing, its batch-normalized auxiliary classifier and its lower-resolution in
 measured at a size a CPU trains in seconds.
 
 :func:`compare` trains each :class:`Variant` with the same epochs, batch size and optimizer
-(Adam). Each variant gets its own learning rate: the one of ``learning_rates`` whose run on
-the first seed has the best validation accuracy of the main classifier; that rate is then
-repeated on the other seeds, and every run is measured once on the test images.
+(Adam), and the same schedule: the learning rate starts at the variant's rate and decays
+along a half cosine over the epochs (:func:`cosine_decay`). Each variant gets its own rate:
+the one of ``learning_rates`` whose run on the first seed has the best validation accuracy
+of the main classifier; that rate is then repeated on the other seeds, and every run is
+measured once on the test images.
 
 Tracing the training step of a network of some seventy layers costs several seconds on a
 CPU, more than a short run itself, so :func:`compare` compiles one model per architecture and
@@ -48,20 +50,26 @@ class Arrays:
         return int(self.x_train.shape[1])
 
 
-def arrays_from(splits: data.ImageSplits, *, train_size: int | None = None,
-                seed: int = 42) -> Arrays:
-    """The three pipelines of ``splits`` read into arrays (each read to its end once); with
-    ``train_size``, a stratified random subset of that many training images
+def arrays_from(splits: data.ImageSplits, *, classes: int | None = None,
+                train_size: int | None = None, seed: int = 42) -> Arrays:
+    """The three pipelines of ``splits`` read into arrays (each read to its end once).
+
+    ``classes`` keeps only the images of the first ``classes`` classes (a smaller task);
+    ``train_size`` keeps a stratified random subset of that many training images
     (:func:`course_utils.data.subsample`)."""
     def read(pipeline: Any) -> tuple[np.ndarray, np.ndarray]:
         xs, ys = zip(*[(np.asarray(x), np.asarray(y)) for x, y in pipeline])
-        return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.int64)
+        x, y = np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.int64)
+        if classes is not None:
+            keep = y < classes
+            x, y = x[keep], y[keep]
+        return x, y
 
+    names = tuple(splits.class_names)[:classes]
     x_train, y_train = read(splits.train)
     if train_size is not None:
         x_train, y_train = data.subsample(x_train, y_train, train_size, seed=seed)
-    return Arrays(x_train, y_train, *read(splits.val), *read(splits.test),
-                  class_names=tuple(splits.class_names))
+    return Arrays(x_train, y_train, *read(splits.val), *read(splits.test), class_names=names)
 
 
 def downsample(arrays: Arrays, factor: int) -> Arrays:
@@ -162,6 +170,18 @@ def restart(model: Any, build: Callable[[], Any], *, seed: int, learning_rate: f
     model.optimizer.learning_rate = learning_rate
 
 
+def cosine_decay(learning_rate: float, epochs: int) -> Any:
+    """A callback that sets the learning rate of epoch ``e`` (from 0) to
+    ``learning_rate * (1 + cos(pi * e / epochs)) / 2``: the full rate first, then smoothly
+    down, so that every run ends at a small rate and its final weights are less noisy."""
+    import math
+
+    import keras
+
+    return keras.callbacks.LearningRateScheduler(
+        lambda epoch: learning_rate * 0.5 * (1 + math.cos(math.pi * epoch / epochs)))
+
+
 def _predict(model: Any, x: np.ndarray) -> np.ndarray:
     out = model.predict(x, batch_size=256, verbose=0)
     return np.asarray(out[0] if isinstance(out, list) else out)
@@ -175,7 +195,7 @@ def _run(model: Any, variant: Variant, arrays: Arrays, *, seed: int, learning_ra
     y = targets if len(model.outputs) == 1 else [targets] * len(model.outputs)
     start = time.perf_counter()
     model.fit(arrays.x_train, y, epochs=epochs, batch_size=batch_size, shuffle=True,
-              verbose=0)
+              verbose=0, callbacks=[cosine_decay(learning_rate, epochs)])
     seconds = time.perf_counter() - start
     val = _predict(model, arrays.x_val)
     test = _predict(model, arrays.x_test)

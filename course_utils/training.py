@@ -263,11 +263,29 @@ def tune_and_repeat(build: Callable[[], Any], train: tuple[Any, Any], *,
         raise ValueError("need at least one learning rate and one seed.")
     x, y = train
 
+    # One compiled model serves every run: each run loads fresh weights from `build()` under
+    # its seed and zeroes the optimizer's state, so it starts as a new model would, but Keras
+    # traces the training step once per network instead of once per run.
+    shared: list[Any] = []
+
     def run(rate: float, seed: int) -> tuple[Any, FitResult]:
         keras.utils.set_random_seed(seed)
-        model = compile_classifier(build(), learning_rate=rate, optimizer=optimizer)
-        return fit_best(model, x, y, validation_data=validation, monitor=monitor,
-                        **fit_kwargs)
+        fresh = build()
+        if not shared:
+            shared.append(compile_classifier(fresh, learning_rate=rate, optimizer=optimizer))
+        model = shared[0]
+        if model is not fresh:
+            model.set_weights(fresh.get_weights())
+            for variable in model.optimizer.variables:
+                value = rate if "learning_rate" in variable.path else 0
+                variable.assign(keras.ops.full(variable.shape, value, variable.dtype))
+        best, fit = fit_best(model, x, y, validation_data=validation, monitor=monitor,
+                             **fit_kwargs)
+        if best is model:  # nothing saved: keep a copy the next run cannot change
+            best = keras.models.clone_model(model)
+            best.set_weights(model.get_weights())
+            compile_classifier(best, learning_rate=rate, optimizer=optimizer)
+        return best, fit
 
     sign = 1.0 if "loss" in monitor else -1.0
     sweep: dict[float, FitResult] = {}

@@ -192,16 +192,37 @@ BOOK: dict[str, dict[str, tuple]] = {
         "source_vgg16_params": (134_330_193, 134_330_193),  # the source's summary, 17 classes
         "rf_two_3x3": (5, 5), "rf_three_3x3": (7, 7), "vgg16_receptive_field": (212, 212),
         "three_3x3_over_7x7": (0.55, 0.552),                 # 27 C^2 / 49 C^2
-        # At initialization the plain network's signal fades; batch norm keeps it at unit scale.
-        "glorot_final_rms": (0.0, 0.02), "bn_final_rms": (0.5, 2.0),
+        # At initialization: Glorot's signal fades and the output is uniform (loss ln k); He
+        # keeps the signal, and at 64x64 starts with a saturated softmax (loss >> ln k);
+        # batch norm keeps every block at unit scale.
+        "glorot_final_rms": (0.0, 0.02), "bn_final_rms": (0.5, 2.0), "he_final_rms": (0.1, 2.0),
         "glorot_output_deviation": (0.0, 0.01),
-        # The plain network never leaves ln(10); the same network with batch norm learns.
-        "plain_final_loss": (2.28, 2.33), "plain_test_accuracy": (0.0, 0.2),
-        "bn_test_accuracy": (0.35, 1.0),                     # seeds 1, 2, 42: 0.82-0.96
-        "bn_test_accuracy - plain_test_accuracy": (0.2, 1.0),
-        # Offline transfer: only the code path and what trains when.
-        "transfer_head_trainable": (1_026, 1_026),
-        "transfer_finetune_trainable": (7_080_450, 7_080_450),
+        "glorot_initial_loss - log_num_classes": (-0.01, 0.01),
+        "he64_output_deviation": (0.5, 0.9),
+        "he64_initial_loss - log_num_classes": (1.0, 10.0),
+        # One epoch of Adam at its default rate kills most deep units of the plain network
+        # (the shallow ones survive) while the loss stays at ln k.
+        "stall_loss - log_num_classes": (-0.03, 0.03),
+        "stall_dead_deep_before": (0.0, 0.25), "stall_dead_deep_after": (0.4, 1.0),
+        "stall_dead_deep_after - stall_dead_deep_before": (0.3, 1.0),
+        "stall_dead_block1_after": (0.0, 0.05),
+        # The fair comparison: plain Glorot at chance at every rate of the sweep and on
+        # every seed; He learns; batch norm learns most, on every seed.
+        "glorot_sweep_best_val": (0.0, 0.15), "glorot_test_accuracy_max": (0.0, 0.15),
+        "glorot_final_loss - log_num_classes": (-0.03, 0.03),
+        "he_sweep_worst_val": (0.0, 0.12),                  # He at chance at the top rate
+        "he_test_accuracy_min - glorot_test_accuracy_max": (0.05, 1.0),
+        "bn_test_accuracy_min - he_test_accuracy_max": (0.02, 1.0),
+        "bn_val_first": (0.0, 0.2), "bn_val_last - bn_val_first": (0.25, 1.0),
+        "seeds": (2, 10),
+        # Transfer offline: pretrained on five shapes, reused on five others with 10 labels
+        # each; both reuses beat training from scratch, fine-tuning most (one seed).
+        "transfer_source_test_accuracy": (0.7, 1.0),
+        "transfer_feature_extraction_test_accuracy - transfer_scratch_test_accuracy": (0.1, 1.0),
+        "transfer_fine_tuning_test_accuracy - transfer_scratch_test_accuracy": (0.1, 1.0),
+        "transfer_fine_tuning_test_accuracy - transfer_feature_extraction_test_accuracy":
+            (0.0, 1.0),
+        "transfer_feature_extraction_trainable": (645, 645),
     },
     "06": {
         # GoogLeNet rebuilt from Table 1: Keras count (with biases) and weights only.

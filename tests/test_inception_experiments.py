@@ -124,3 +124,13 @@ def test_arrays_from_reads_pipelines_and_subsamples(tf):
     assert arrays.x_train.shape == (20, 4, 4, 3) and arrays.x_test.shape == (12, 4, 4, 3)
     assert np.bincount(arrays.y_train).tolist() == [5, 5, 5, 5]
     assert arrays.x_val.dtype == np.float32 and arrays.class_names == ("a", "b", "c", "d")
+    two = ix.arrays_from(splits, classes=2)
+    assert set(two.y_train) == set(two.y_test) == {0, 1} and two.class_names == ("a", "b")
+    assert len(two.y_train) == 20
+
+
+def test_cosine_decay_starts_at_the_rate_and_ends_low():
+    callback = ix.cosine_decay(0.01, 4)
+    rates = [callback.schedule(e) for e in range(4)]
+    assert rates[0] == pytest.approx(0.01)
+    assert rates == sorted(rates, reverse=True) and rates[-1] < 0.002

@@ -239,3 +239,28 @@ def test_retrainer_takes_weights_from_another_builder_of_the_same_shape(tf):
         np.testing.assert_allclose(mine, fresh)  # learning rate 0: still the zeros start
     with pytest.raises(ValueError, match="different architecture"):
         retrainer.fit(x, y, seed=0, learning_rate=0.01, epochs=1, build=lambda: build(units=5))
+
+
+def test_tune_and_repeat_runs_start_as_fresh_models_would(tf):
+    import keras
+
+    from course_utils.models.mlp import mlp
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(80, 5)).astype("float32")
+    y = (x[:, 1] + x[:, 3] > 0).astype("int64")
+
+    def build():
+        return mlp(input_shape=(5,), hidden=(6,), num_classes=2, name="tiny_fresh")
+
+    runs = training.tune_and_repeat(build, (x[:64], y[:64]), validation=(x[64:], y[64:]),
+                                    learning_rates=(0.3, 0.01), seeds=(7, 8), epochs=2,
+                                    batch_size=16, shuffle=False)
+    for rate, seed, fit in [(0.01, 7, runs.sweep[0.01]),
+                            (runs.learning_rate, 8, runs.fits[1])]:
+        keras.utils.set_random_seed(seed)
+        alone = training.compile_classifier(build(), learning_rate=rate, optimizer="adam")
+        _, expected = training.fit_best(alone, x[:64], y[:64], epochs=2, batch_size=16,
+                                        validation_data=(x[64:], y[64:]), shuffle=False)
+        np.testing.assert_allclose(fit.history["loss"], expected.history["loss"], rtol=1e-5)
+    assert len({id(m) for m in runs.models}) == 2  # each seed keeps its own model
