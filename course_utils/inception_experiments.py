@@ -248,5 +248,5 @@ def compare(variants: Mapping[str, Variant], data: Mapping[str, Arrays], *, epoc
                       "mult-adds (M)": round(analysis.totals(inference)["mult-adds"] / 1e6,
                                              2)}
     table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = f"variant ({len(seeds)} seeds)"
+    table.index.name = f"variant ({len(seeds)} seed{'s' if len(seeds) > 1 else ''})"
     return Comparison(table=table, runs=runs, learning_rates=chosen)
