@@ -143,28 +143,29 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
     "06": {
         "title": "Inception",
         "notebook": "06_inception.ipynb",
-        # Sections 9-11 share one network (`table_rows` modules of Table 1, `width`):
-        # section 10 (`v3_*`) on the first `v3_classes` classes at 8/16/32 px, section 11
-        # pretrained on generated shapes, few target labels (`transfer_*`); online, a head
-        # on ImageNet's InceptionV3 at `imagenet_image_size` instead.
+        # Section 9 trains `table_rows` modules of Table 1 at `width`; sections 10 and 11
+        # the first `experiment_table_rows`: section 10 (`v3_*`) on the first `v3_classes`
+        # classes at 8/16/32 px, section 11 pretrained on generated shapes with few target
+        # labels (`transfer_*`); online, a head on ImageNet's InceptionV3 instead.
         "common": {"seed": 42, "batch_size": 32, "learning_rate": 3e-3, "bn_momentum": 0.9,
                    "residual_scales": (1.0, 0.3, 0.1), "v3_classes": 5,
                    "v3_learning_rates": (3e-3, 1e-2), "transfer_image_size": 32,
                    "transfer_learning_rate": 3e-3, "transfer_finetune_learning_rate": 3e-4},
         "smoke": {"image_size": 32, "width": 0.125, "stem": "small", "table_rows": 1,
-                  "flowers_per_class": 20, "epochs": 1, "scaling_blocks": 3,
+                  "experiment_table_rows": 1, "flowers_per_class": 20, "epochs": 1, "scaling_blocks": 3,
                   "v3_epochs": 1, "v3_learning_rates": (3e-3,), "v3_seeds": (1,),
                   "source_per_class": 20, "target_per_class": 2, "test_per_class": 10,
                   "pretrain_epochs": 1, "transfer_epochs": 1, "imagenet_image_size": 75,
                   "imagenet_epochs": 1},
-        "book": {"image_size": 32, "width": 0.25, "stem": "small", "table_rows": 2,
-                 "flowers_per_class": 200, "epochs": 8, "scaling_blocks": 10,
+        "book": {"image_size": 32, "width": 0.25, "stem": "small", "table_rows": 4,
+                 "experiment_table_rows": 2, "flowers_per_class": 200, "epochs": 6,
+                 "scaling_blocks": 10,
                  "v3_epochs": 5, "v3_seeds": (1, 2),
                  "source_per_class": 300, "target_per_class": 10, "test_per_class": 60,
                  "pretrain_epochs": 6, "transfer_epochs": 30, "imagenet_image_size": 75,
                  "imagenet_epochs": 2},
         "full": {"image_size": 224, "width": 1.0, "stem": "imagenet", "table_rows": 11,
-                 "flowers_per_class": 80, "epochs": 30, "learning_rate": 1e-3,
+                 "experiment_table_rows": 4, "flowers_per_class": 80, "epochs": 30, "learning_rate": 1e-3,
                  "scaling_blocks": 10, "v3_epochs": 20, "v3_seeds": (1, 2, 3),
                  "source_per_class": 300, "target_per_class": 10, "test_per_class": 60,
                  "pretrain_epochs": 6, "transfer_epochs": 30, "imagenet_image_size": 299,

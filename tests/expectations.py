@@ -53,6 +53,9 @@ SMOKE: dict[str, dict[str, tuple]] = {
         "googlenet_params": (6_998_552, 6_998_552), "googlenet_weights": (6_990_272, 6_990_272),
         "saving_5x5_two_3x3_pct": (27.9, 28.1), "saving_3x3_asymmetric_pct": (33.2, 33.4),
         "mini_test_accuracy": ACC, "scaling_correlation_s01": (-1.0, 1.0),
+        "v3_base_test_accuracy": ACC, "v3_8px_test_accuracy": ACC, "v3_seeds": (1, 1),
+        "transfer_scratch_test_accuracy": ACC,
+        "transfer_feature_extraction_test_accuracy": ACC,
     },
     "07": {
         "bottleneck_weights": (69_632, 69_632), "resnet50_trainable_params": (25_557_032, 25_557_032),
@@ -228,12 +231,16 @@ BOOK: dict[str, dict[str, tuple]] = {
         # GoogLeNet rebuilt from Table 1: Keras count (with biases) and weights only.
         "googlenet_params": (6_998_552, 6_998_552),
         "googlenet_weights": (6_990_272, 6_990_272),
-        "googlenet_mult_adds": (1.5e9, 1.6e9),  # "1.5 billion multiply-adds"
-        # Rows consistent with the paper's own arithmetic agree within its rounding (2-3
-        # significant figures; the classifier's "1M" ops is 1.024M); the total within 1%.
+        "googlenet_mult_adds": (1_582_671_872, 1_582_671_872),
+        # Against the paper's Table 1: all rows but conv1, (4c) and (5a) within 2% (the
+        # classifier's "1M" ops is 1.024M); only three ops entries beyond rounding; total
+        # weights within 0.5%, total multiply-adds +5%, more than all of it from conv1.
         "table1_params_max_diff_pct": (0.0, 2.0),
         "table1_ops_max_diff_pct": (0.0, 2.5),
-        "table1_total_weights_diff_pct": (-1.0, 1.0),
+        "table1_ops_beyond_rounding": (3, 3),
+        "table1_total_weights_diff_pct": (0.0, 0.5),
+        "table1_total_macs_diff_pct": (5.0, 5.5),
+        "table1_conv1_extra_share": (1.0, 1.1),
         # Factorization savings (exact kernel-area ratios) and the 1x1 reduction of (3a)'s 5x5.
         "saving_5x5_two_3x3_pct": (27.9, 28.1),
         "saving_3x3_asymmetric_pct": (33.2, 33.4),
@@ -246,6 +253,28 @@ BOOK: dict[str, dict[str, tuple]] = {
         # The mini GoogLeNet learns the image folder: far above chance (0.1).
         "mini_test_accuracy": (0.6, 1.0),
         "mini_test_accuracy - mini_chance": (0.45, 1.0),
+        # Section 10, two seeds each: every variant learns (chance 0.2); label smoothing
+        # lowers the confidence; at the same cost (mult-adds), 8 px is the least accurate
+        # and 32 px is no better than 16 px.
+        "v3_seeds": (2, 2),
+        "v3_base_test_accuracy - v3_chance": (0.3, 1.0),
+        "v3_smoothing_test_accuracy - v3_chance": (0.3, 1.0),
+        "v3_bn_aux_test_accuracy - v3_chance": (0.3, 1.0),
+        "v3_base_confidence - v3_smoothing_confidence": (0.005, 1.0),
+        "v3_base_test_accuracy - v3_8px_test_accuracy": (0.05, 1.0),
+        "v3_32px_test_accuracy - v3_8px_test_accuracy": (0.0, 1.0),
+        "v3_32px_test_accuracy - v3_base_test_accuracy": (-1.0, 0.05),
+        "v3_32px_mult_adds - v3_base_mult_adds": (0.0, 0.0),
+        "v3_base_mult_adds - v3_8px_mult_adds": (0.0, 0.2),
+        # Section 11 (offline): with 10 labels per class, the pretrained features beat
+        # training from scratch, frozen or fine-tuned (chance 0.2); only the head trains
+        # in feature extraction.
+        "transfer_source_test_accuracy": (0.5, 1.0),
+        "transfer_scratch_test_accuracy": (0.0, 0.35),
+        "transfer_feature_extraction_test_accuracy - transfer_scratch_test_accuracy":
+            (0.1, 1.0),
+        "transfer_fine_tuning_test_accuracy - transfer_scratch_test_accuracy": (0.1, 1.0),
+        "transfer_feature_extraction_trainable": (605, 605),
     },
     "07": {
         # Degradation: the 32-layer plain net trains worse than the 8-layer one, and far worse
