@@ -175,15 +175,15 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "title": "ResNet",
         "notebook": "07_resnet.ipynb",
         # Degradation: 16x16 images, half the paper's filters and a few hundred training
-        # images keep each of the 3 x 4 runs to about a hundred steps; each network gets the
-        # better of two learning rates, then three seeds. Transfer: offline, a small ResNet
+        # images keep each of the 3 x 5 runs to a hundred steps; each network gets the best
+        # of three learning rates, then three seeds. Transfer: offline, a small ResNet
         # pretrained on generated shapes, few target labels; online, ImageNet's ResNet50.
         # run_eagerly: a smoke run's few steps cost less eagerly than tracing them would.
         "common": {"seed": 42, "learning_rate": 1e-3, "bn_momentum": 0.9,
                    "degradation_width": 0.5, "degradation_batch_size": 20,
-                   "degradation_learning_rates": (1e-3, 3e-3), "shallow_blocks": 1,
+                   "degradation_learning_rates": (1e-3, 3e-3, 1e-2), "shallow_blocks": 1,
                    "small_blocks": 2, "small_width": 1.0,
-                   "transfer_blocks": 1, "transfer_width": 0.5, "transfer_image_size": 32,
+                   "transfer_blocks": 1, "transfer_width": 1.0, "transfer_image_size": 32,
                    "transfer_learning_rate": 3e-3, "transfer_finetune_learning_rate": 3e-4},
         "smoke": {"degradation_size": 16, "degradation_per_class": 20, "degradation_train": 60,
                   "deep_blocks": 2, "degradation_epochs": 1, "degradation_seeds": (1,),
