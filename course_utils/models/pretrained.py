@@ -4,8 +4,9 @@ Online, :func:`imagenet_backbone` loads the ImageNet weights (Keras downloads an
 them). Offline (``COURSE_OFFLINE=1`` or no network) it builds the same architecture with
 ``weights=None`` and says so: the chapter must then not present the accuracy of a random
 backbone as a transfer-learning result, but the code path - preprocessing,
-freezing, the functional ``training=False`` pattern, the new head (``models.transfer.with_new_head(backbone.model,
-num_classes=..., preprocess=backbone.preprocess)``) - is still built and run.
+freezing, the functional ``training=False`` pattern, the new head
+(``transfer.with_new_head(backbone.model, num_classes=...,
+preprocess=backbone.preprocess)``) - is still built and run.
 """
 
 from __future__ import annotations
