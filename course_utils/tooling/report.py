@@ -81,7 +81,8 @@ def rehearsal_markdown(path: Path) -> list[str]:
              "of the full-size models and batches. Peak memory is the kernel's maximum resident "
              f"set size; Colab's free tier has {limit:g} GB. Measured on {env.get('cpu', '?')} "
              f"({env.get('cores', '?')} cores, {env.get('threads', '?')} TensorFlow threads, "
-             f"no GPU), TF {env.get('tensorflow', '?')}, Keras {env.get('keras', '?')}.", "",
+             f"no GPU), TF {env.get('tensorflow', '?')}, Keras {env.get('keras', '?')}."
+             + (f" {data['note']}" if data.get("note") else ""), "",
              "| chapter | seconds | peak memory (GB) | status | capped settings | date |",
              "| --- | --- | --- | --- | --- | --- |"]
     for chapter, run in sorted(data.get("chapters", {}).items()):
