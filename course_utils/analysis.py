@@ -63,24 +63,24 @@ def _shape(tensor_or_shape: Any) -> tuple:
     return tuple(None if d is None else int(d) for d in shape)
 
 
-def _out_shape(layer: Any) -> tuple:
+def _port_shape(layer: Any, port: str) -> tuple:
+    """The shape of a layer's ``"input"`` or ``"output"`` (its first, if it has several);
+    ``()`` for a layer that was never called."""
     try:
-        out = layer.output
+        tensor = getattr(layer, port)
     except (AttributeError, ValueError):
         return ()
-    if isinstance(out, (list, tuple)):
-        return _shape(out[0])
-    return _shape(out)
+    if isinstance(tensor, (list, tuple)):
+        return _shape(tensor[0])
+    return _shape(tensor)
+
+
+def _out_shape(layer: Any) -> tuple:
+    return _port_shape(layer, "output")
 
 
 def _in_shape(layer: Any) -> tuple:
-    try:
-        inp = layer.input
-    except (AttributeError, ValueError):
-        return ()
-    if isinstance(inp, (list, tuple)):
-        return _shape(inp[0])
-    return _shape(inp)
+    return _port_shape(layer, "input")
 
 
 def layer_macs(layer: Any) -> int:

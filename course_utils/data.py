@@ -102,6 +102,17 @@ class ImageSplits:
     image_size: int
     provenance: Provenance
 
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    def summary(self) -> str:
+        """One line for the reader: classes, images per split and chance accuracy (the
+        loader has already said where the images come from)."""
+        splits = ", ".join(f"{split} {n:,}" for split, n in self.counts.items())
+        return (f"{self.num_classes} classes; images per split: {splits}; "
+                f"chance accuracy {1 / self.num_classes:.3f}")
+
 
 # --- files: download, verify, extract ----------------------------------------------------
 

@@ -175,18 +175,6 @@ def feature_maps(maps: np.ndarray, title: str = "Feature maps", cols: int = 8,
     return fig
 
 
-def bar_comparison(values: Mapping[str, float], ylabel: str, title: str) -> plt.Figure:
-    """A labelled bar chart of one number per run."""
-    fig, ax = plt.subplots(figsize=(1.6 * len(values) + 2, 3.4))
-    bars = ax.bar(list(values), list(values.values()), color="tab:blue")
-    ax.bar_label(bars, fmt="%.3g", fontsize=8)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
 def metric_vs_size(table: Any, xlabel: str, ylabel: str, title: str,
                    logx: bool = True, logy: bool = False) -> plt.Figure:
     """One line per column of ``table`` (a DataFrame indexed by a size, or by a step count),

@@ -27,7 +27,7 @@ says so in one line and runs :func:`compare_transfer` instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -311,6 +311,28 @@ def imagenet_transfer(backbone: pretrained_models.Backbone, splits: data.ImageSp
                               source=f"ImageNet ({backbone.model.name})",
                               target=splits.provenance.name, pretrained=backbone.model,
                               imagenet=True)
+
+
+# The profile setting behind each argument of :func:`imagenet_or_own_transfer`, the same in
+# every chapter that ends with the transfer experiment.
+PROFILE_SETTINGS: dict[str, str] = {
+    "image_size": "imagenet_image_size", "imagenet_epochs": "imagenet_epochs",
+    "own_image_size": "transfer_image_size", "pretrain_epochs": "pretrain_epochs",
+    "epochs": "transfer_epochs", "learning_rate": "transfer_learning_rate",
+    "finetune_learning_rate": "transfer_finetune_learning_rate",
+    "batch_size": "batch_size", "seed": "seed", "source_per_class": "source_per_class",
+    "target_per_class": "target_per_class", "test_per_class": "test_per_class",
+}
+
+
+def settings_from_profile(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of :func:`imagenet_or_own_transfer`, read from a chapter's
+    resolved profile (:data:`PROFILE_SETTINGS` says which setting feeds which argument)."""
+    missing = sorted(key for key in PROFILE_SETTINGS.values() if key not in cfg)
+    if missing:
+        raise KeyError(f"The profile lacks the transfer settings {missing}; add them to the "
+                       "chapter's entry in course_utils/profiles.py.")
+    return {argument: cfg[key] for argument, key in PROFILE_SETTINGS.items()}
 
 
 def imagenet_or_own_transfer(backbone: str, build: Build, *, image_size: int,

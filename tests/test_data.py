@@ -315,6 +315,13 @@ def test_flowers17_standin_folders_every_class_in_every_split(tf, keras_home):
     for ds in (splits.train, splits.val, splits.test):
         labels = np.concatenate([y.numpy() for _, y in ds])
         assert set(labels) == set(range(4))
+    sizes = {split: sum(len(y) for _, y in ds)
+             for split, ds in (("train", splits.train), ("val", splits.val),
+                               ("test", splits.test))}
+    assert splits.counts == sizes and splits.num_classes == 4
+    assert splits.summary() == (f"4 classes; images per split: train {sizes['train']}, "
+                                f"val {sizes['val']}, test {sizes['test']}; "
+                                "chance accuracy 0.250")
 
 
 def test_across_classes_cycles_through_every_class():

@@ -43,12 +43,11 @@ def test_confusion_matrix_counts():
     assert fig.axes[0].get_xlabel() == "predicted class"
 
 
-def test_channels_filters_feature_maps_bar_and_size_plot():
+def test_channels_filters_feature_maps_and_size_plot():
     img = np.random.default_rng(0).integers(0, 255, (8, 8, 3), dtype=np.uint8)
     assert _titled(plots.channels(img))
     assert _titled(plots.filters(np.random.default_rng(0).normal(size=(3, 3, 3, 5))))
     assert _titled(plots.feature_maps(np.random.default_rng(0).normal(size=(6, 6, 4))))
-    assert _titled(plots.bar_comparison({"a": 1.0, "b": 2.0}, "seconds", "t"))
     table = pd.DataFrame({"x": [0.5, 0.6]}, index=[10, 100])
     fig = plots.metric_vs_size(table, "n", "acc", "t")
     assert fig.axes[0].get_xlabel() == "n"

@@ -247,3 +247,28 @@ def test_imagenet_branch_runs_with_random_weights(tf, keras_home, monkeypatch, c
     assert 0.0 <= result.test_accuracy(te.FEATURES) <= 1.0
     assert result.target == loaded[0].provenance.name
     assert result.source.startswith("ImageNet")
+
+
+@pytest.mark.parametrize("chapter", ["06", "07"])
+@pytest.mark.parametrize("profile", ["smoke", "book", "full"])
+def test_settings_from_profile_feed_imagenet_or_own_transfer(chapter, profile):
+    import inspect
+
+    from course_utils import profiles
+    from course_utils import transfer_experiment as te
+
+    cfg = profiles.resolve(chapter, profile)
+    settings = te.settings_from_profile(cfg)
+    parameters = inspect.signature(te.imagenet_or_own_transfer).parameters
+    assert set(settings) <= set(parameters)
+    assert settings["epochs"] == cfg["transfer_epochs"]
+    assert settings["image_size"] == cfg["imagenet_image_size"]
+    assert settings["own_image_size"] == cfg["transfer_image_size"]
+
+
+def test_settings_from_profile_names_what_is_missing():
+    from course_utils import transfer_experiment as te
+
+    cfg = {key: 1 for key in te.PROFILE_SETTINGS.values() if key != "transfer_epochs"}
+    with pytest.raises(KeyError, match=r"\['transfer_epochs'\].*profiles.py"):
+        te.settings_from_profile(cfg)
