@@ -22,7 +22,7 @@ def test_code_licence_is_mit():
     assert "Copyright (c) 2026 The course team" in text
     assert "LICENSE-CONTENT.md" in text
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["license"] == {"text": "MIT"}
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
 
 
 def test_content_licence_is_cc_by_4_0_with_its_legal_code():

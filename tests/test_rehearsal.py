@@ -4,6 +4,7 @@ rehearsal (`make rehearse`): typed parsing, clear errors, the caps, and the repo
 from __future__ import annotations
 
 import json
+import time
 from types import SimpleNamespace
 
 import nbformat
@@ -105,19 +106,23 @@ def _fake_child(peaks):
 
 def test_rehearse_records_time_and_memory_and_flags_failures(tmp_path, monkeypatch):
     monkeypatch.setattr(rehearsal, "_run_child", _fake_child({"01": 2.5, "04": 13.0, "05": None}))
+    monkeypatch.setattr(rehearsal.os, "getloadavg", lambda: (2.04, 1.0, 1.0))
     page = tmp_path / "report.md"
     page.write_text("# Execution report\n\nintro\n\n## Benchmarks\n\n| a |\n")
     out = tmp_path / "rehearsal.json"
-    out.write_text(json.dumps({"chapters": {"07": {"wall_seconds": 9, "peak_rss_gb": 3.0}}}))
+    out.write_text(json.dumps({"chapters": {"07": {"wall_seconds": 9, "peak_rss_gb": 3.0}},
+                               "note": "an old note on load"}))
     failed = rehearsal.rehearse(["01", "04", "05"], out, page, tmp_path / "work")
     assert failed == ["04", "05"]  # over 12 GB, and an error
     data = json.loads(out.read_text())
     assert set(data["chapters"]) == {"01", "04", "05", "07"}  # other chapters kept
+    assert "note" not in data  # per-chapter load averages replace it
     assert data["chapters"]["01"]["peak_rss_gb"] == 2.5
     assert data["chapters"]["01"]["overrides"]["pretrain_epochs"] == 1
     text = page.read_text()
     assert text.startswith("# Execution report") and "## Benchmarks" in text
-    assert "| 01 | 12.5 | 2.50 | ok |" in text and "over 12 GB" in text and "failed: ValueError" in text
+    assert data["chapters"]["01"]["load_average"] == 2.0
+    assert "| 01 | 12.5 | 2.0 | 2.50 | ok |" in text and "over 12 GB" in text and "failed: ValueError" in text
     rehearsal.rehearse(["01"], out, page, tmp_path / "work")  # a second run replaces the section
     assert page.read_text().count(report.REHEARSAL_TITLE) == 1
 
@@ -132,7 +137,7 @@ def test_report_works_with_and_without_a_rehearsal(tmp_path, monkeypatch):
     (tmp_path / "missing.json").write_text(json.dumps({"chapters": {
         "06": {"wall_seconds": 100.0, "peak_rss_gb": 4.25, "error": None, "overrides": {"epochs": 1}}}}))
     text = report.report_markdown(metrics)
-    assert report.REHEARSAL_TITLE in text and "| 06 | 100.0 | 4.25 | ok | `epochs=1` |" in text
+    assert report.REHEARSAL_TITLE in text and "| 06 | 100.0 | - | 4.25 | ok | `epochs=1` |" in text
 
 
 def test_replace_section_replaces_only_that_section():
@@ -140,3 +145,13 @@ def test_replace_section_replaces_only_that_section():
     new = report.replace_section(text, report.REHEARSAL_TITLE, ["", report.REHEARSAL_TITLE, "", "new"])
     assert new == "# R\n\n## A\n\na\n\n## Full-profile rehearsal\n\nnew\n\n## C\n\nc\n"
     assert report.replace_section("# R\n", "## X", ["", "## X", "", "x"]) == "# R\n\n## X\n\nx\n"
+
+
+def test_load_sampler_averages_what_it_sampled(monkeypatch):
+    values = iter([1.0, 3.0, 5.0, 5.0, 5.0])
+    monkeypatch.setattr(rehearsal.os, "getloadavg", lambda: (next(values), 0.0, 0.0))
+    with rehearsal.LoadSampler(interval=0.01) as load:
+        while len(load.samples) < 3:
+            time.sleep(0.005)
+    assert load.samples[:3] == [1.0, 3.0, 5.0] and load.mean >= 3.0
+    assert rehearsal.LoadSampler().mean is None

@@ -33,6 +33,17 @@ def test_wheel_holds_every_module_and_data_file(wheel):
     assert "course_utils/models/__init__.py" in in_wheel  # the subpackage that once went missing
 
 
+def test_wheel_metadata_names_the_mit_licence(wheel):
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as whl:
+        names = whl.namelist()
+        [name] = [n for n in names if n.endswith(".dist-info/METADATA")]
+        metadata = whl.read(name).decode()
+    assert "License-Expression: MIT" in metadata.splitlines()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+
+
 def _wheel_venv(wheel, tmp_path):
     """A fresh venv holding only the wheel; the project venv's site-packages is appended to
     its path (a plain .pth line: that folder's own .pth files, the editable finder among

@@ -2,9 +2,10 @@
 
 The full image sizes (224/299 px), widths and ImageNet-shaped backbones are kept; epochs and
 sample counts are capped (:func:`course_utils.profiles.rehearsal_overrides`) so that every cell
-runs in minutes. For each chapter it measures the wall time and the peak resident memory of
-the kernel, records them in ``benchmarks/rehearsal.json`` (other chapters' entries are kept)
-and updates the "Full-profile rehearsal" section of the report page.
+runs in minutes. For each chapter it measures the wall time, the peak resident memory of
+the kernel and the machine's mean load average during the run (:class:`LoadSampler`),
+records them in ``benchmarks/rehearsal.json`` (other chapters' entries are kept) and
+updates the "Full-profile rehearsal" section of the report page.
 
 Each chapter runs in a child process of its own (``python -m course_utils.tooling.rehearsal
 CHAPTER OUT_DIR``) that executes the notebook with papermill. The kernel is that child's
@@ -21,6 +22,7 @@ import platform
 import resource
 import subprocess
 import sys
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -85,6 +87,36 @@ def _run_child(chapter: str, work: Path, env: dict[str, str]) -> Any:
                            str(work)], env=env, capture_output=True, text=True)
 
 
+class LoadSampler:
+    """The machine's 1-minute load average, sampled every ``interval`` seconds while a chapter
+    runs. A chapter alone keeps the load near the number of TensorFlow threads; a mean well
+    above it means other jobs shared the cores, so that chapter's wall time is an upper bound."""
+
+    def __init__(self, interval: float = 5.0) -> None:
+        self.interval = interval
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            if self._stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mean(self) -> float | None:
+        return round(sum(self.samples) / len(self.samples), 1) if self.samples else None
+
+
 def rehearse(chapters: list[str], output: Path = OUTPUT, report: Path | None = None,
              work: Path = WORK) -> list[str]:
     """Rehearse ``chapters`` one after the other; return the chapters that failed."""
@@ -93,12 +125,14 @@ def rehearse(chapters: list[str], output: Path = OUTPUT, report: Path | None = N
         data = json.loads(output.read_text())
     data["environment"] = _environment()
     data["limit_gb"] = LIMIT_GB
+    data.pop("note", None)  # an old free-text note on load; each chapter now has its own
     failed = []
     env = dict(os.environ, COURSE_OFFLINE="1")
     for chapter in chapters:
         print(f"rehearsal: chapter {chapter}, full profile with {profiles.rehearsal_overrides(chapter)}",
               flush=True)
-        proc = _run_child(chapter, work, env)
+        with LoadSampler() as load:
+            proc = _run_child(chapter, work, env)
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
         if proc.returncode != 0 or not lines:
             result = {"wall_seconds": None, "peak_rss_gb": None,
@@ -108,6 +142,7 @@ def rehearse(chapters: list[str], output: Path = OUTPUT, report: Path | None = N
         result["overrides"] = {k: list(v) if isinstance(v, tuple) else v
                                for k, v in profiles.rehearsal_overrides(chapter).items()}
         result["date"] = dt.date.today().isoformat()
+        result["load_average"] = load.mean
         peak = result.get("peak_rss_gb")
         if result.get("error") or peak is None:
             failed.append(chapter)
@@ -116,8 +151,8 @@ def rehearse(chapters: list[str], output: Path = OUTPUT, report: Path | None = N
             over = peak >= LIMIT_GB
             if over:
                 failed.append(chapter)
-            print(f"rehearsal: chapter {chapter} {result['wall_seconds']} s, peak {peak} GB"
-                  f"{' - OVER the 12 GB limit' if over else ''}", flush=True)
+            print(f"rehearsal: chapter {chapter} {result['wall_seconds']} s, peak {peak} GB, "
+                  f"mean load {load.mean}{' - OVER the 12 GB limit' if over else ''}", flush=True)
         data["chapters"][chapter] = result
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")

@@ -81,10 +81,14 @@ def rehearsal_markdown(path: Path) -> list[str]:
              "of the full-size models and batches. Peak memory is the kernel's maximum resident "
              f"set size; Colab's free tier has {limit:g} GB. Measured on {env.get('cpu', '?')} "
              f"({env.get('cores', '?')} cores, {env.get('threads', '?')} TensorFlow threads, "
-             f"no GPU), TF {env.get('tensorflow', '?')}, Keras {env.get('keras', '?')}."
+             f"no GPU), TF {env.get('tensorflow', '?')}, Keras {env.get('keras', '?')}. "
+             "The load column is the machine's mean 1-minute load average during the chapter: "
+             f"a chapter alone keeps it near {env.get('threads', 'the number of')} (its "
+             "TensorFlow threads); where it is well above, other jobs shared the cores and the "
+             "time is an upper bound. Memory does not depend on the load."
              + (f" {data['note']}" if data.get("note") else ""), "",
-             "| chapter | seconds | peak memory (GB) | status | capped settings | date |",
-             "| --- | --- | --- | --- | --- | --- |"]
+             "| chapter | seconds | load | peak memory (GB) | status | capped settings | date |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for chapter, run in sorted(data.get("chapters", {}).items()):
         peak = run.get("peak_rss_gb")
         if run.get("error"):
@@ -94,7 +98,9 @@ def rehearsal_markdown(path: Path) -> list[str]:
         else:
             status = "ok"
         caps = ", ".join(f"`{k}={v}`" for k, v in sorted(run.get("overrides", {}).items()))
+        load = run.get("load_average")
         lines.append(f"| {chapter} | {run.get('wall_seconds', '-')} | "
+                     f"{'-' if load is None else f'{load:.1f}'} | "
                      f"{'-' if peak is None else f'{peak:.2f}'} | {status} | {caps} | "
                      f"{run.get('date', '-')} |")
     return lines
