@@ -29,6 +29,15 @@ def test_transitive_helpers_are_found(tree):
     assert "course_utils.initialization" not in ch1
 
 
+def test_imports_are_read_past_a_magic_continued_over_two_lines():
+    source = ('import sys\n\nif "google.colab" in sys.modules:\n    %pip install -q \\\n'
+              '      "course_utils @ git+https://example.org/x@main"\n\n'
+              "from course_utils import plots\n")
+    tree = freshness._parse(source)
+    imported = [node.module for node in tree.body if getattr(node, "module", None)]
+    assert imported == ["course_utils"]
+
+
 def test_helper_change_invalidates_only_the_chapters_that_use_it(tree):
     for chapter in ("01", "02"):
         freshness.record(chapter, freshness.fingerprint(chapter, tree), tree)

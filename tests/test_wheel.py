@@ -1,5 +1,5 @@
 """The wheel pip builds from a clean copy of the repository (what Colab's
-``%pip install git+...`` installs) holds every module, and every module
+``%pip install "course_utils @ git+..."`` installs) holds every module, and every module
 imports from the installed wheel in a folder outside the repository."""
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Run by ``make colab`` with the lane's own interpreter
 1. copies the repository's committable files to a temporary folder and installs
    ``course_utils`` from that copy with pip: a regular, non-editable wheel whose dependencies
    are resolved against the constraints, which is what the notebooks' first cell
-   (``%pip install git+...``) does on Colab;
+   (``%pip install "course_utils @ git+..."``) does on Colab;
 2. executes every chapter's student notebook (``notebooks/student/NN_*.ipynb``; generated from
    the chapter when that copy does not exist yet) with ``PROFILE="smoke"`` and
    ``COURSE_OFFLINE=1``, in a working folder outside the repository, after a first cell that
@@ -201,7 +201,7 @@ def student_notebooks(repo: Path, chapters: list[str], scratch: Path) -> dict[st
 
 def install(repo: Path, constraints: Path, scratch: Path) -> float:
     """Install ``course_utils`` into this interpreter's environment from a clean copy of
-    ``repo``, as ``pip install git+...`` does; return the seconds taken."""
+    ``repo``, as ``pip install "course_utils @ git+..."`` does; return the seconds taken."""
     start = time.perf_counter()
     copy = packaging.clean_copy(repo, scratch / "course-src")
     pip = [sys.executable, "-m", "pip"]

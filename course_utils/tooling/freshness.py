@@ -64,10 +64,11 @@ def _code_cells(notebook: Path) -> list[str]:
 
 
 def _parse(source: str) -> ast.AST:
-    # Notebook cells may hold IPython magics (%pip ...): blank them for the parser.
-    lines = [line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!"))
-             else line for line in source.splitlines()]
-    return ast.parse("\n".join(lines))
+    # Notebook cells may hold IPython magics (%pip ..., continued over lines with a backslash):
+    # IPython's own input transformer turns them into the Python the kernel runs.
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return ast.parse(TransformerManager().transform_cell(source))
 
 
 def helper_modules(notebook: Path, root: Path) -> list[str]:

@@ -1,6 +1,6 @@
 """A clean copy of the repository, and the wheel pip builds from it.
 
-On Colab, ``%pip install git+<repository>@main`` clones the repository and
+On Colab, ``%pip install "course_utils @ git+<repository>@main"`` clones the repository and
 builds a regular (non-editable) wheel from the clone, so only what packaging declares is
 installed. A *clean copy* stands in for that clone: the files git would commit (tracked
 files, plus untracked files that ``.gitignore`` does not exclude) with their working-tree
