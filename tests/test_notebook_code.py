@@ -32,10 +32,16 @@ def test_no_reader_visible_cell_records_metrics(path):
     assert not leaks, f"{path.name}: cells {leaks} record metrics; tag them {HIDDEN!r}"
 
 
+# The install requirement's width is the repository URL's, which `make retarget` sets to a
+# fork's: it is the one line allowed past 80 columns (this repository's is 79).
+INSTALL_REQUIREMENT = re.compile(r'^\s*"course_utils @ git\+\S+"$')
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_code_line_fits_80_columns_magics_included(path):
     wide = [(c.get("id"), len(line)) for c in _code_cells(path)
-            for line in c.source.splitlines() if len(line) > 80]
+            for line in c.source.splitlines()
+            if len(line) > 80 and not INSTALL_REQUIREMENT.match(line)]
     assert not wide, f"{path.name}: (cell, width) of lines over 80 columns: {wide}"
 
 
@@ -70,3 +76,9 @@ def test_no_block_of_code_is_shared_by_two_chapters():
 def test_the_shared_block_check_can_fail(tmp_path):
     block = [f"x{i} = helper({i})" for i in range(RUN)]
     assert _runs(block).keys() & _runs(["y = 1", *block, "z = 2"]).keys()
+
+
+def test_only_a_forks_long_install_url_may_pass_80_columns():
+    fork = '      "course_utils @ git+https://github.com/a-long-school-name/a-long-course@main"'
+    assert len(fork) > 80 and INSTALL_REQUIREMENT.match(fork)
+    assert not INSTALL_REQUIREMENT.match('x = "course_utils @ git+https://example.org/x@main"')
