@@ -11,7 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted(Path("notebooks").glob("0*.ipynb"))
+from tests.conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
 HIDDEN = "remove-cell"
 RUN = 6  # lines: the length of a shared run that counts as repeated code
 SETUP_STARTS = ("# Setup.", "PROFILE =", "cfg = profiles.resolve(")

@@ -89,8 +89,8 @@ def _run_child(chapter: str, work: Path, env: dict[str, str]) -> Any:
 
 class LoadSampler:
     """The machine's 1-minute load average, sampled every ``interval`` seconds while a chapter
-    runs. A chapter alone keeps the load near the number of TensorFlow threads; a mean well
-    above it means other jobs shared the cores, so that chapter's wall time is an upper bound."""
+    runs. A chapter alone keeps the load at or below the number of TensorFlow threads; a mean
+    well above it means other jobs shared the cores, so that chapter's wall time is an upper bound."""
 
     def __init__(self, interval: float = 5.0) -> None:
         self.interval = interval

@@ -83,12 +83,11 @@ def rehearsal_markdown(path: Path) -> list[str]:
              f"({env.get('cores', '?')} cores, {env.get('threads', '?')} TensorFlow threads, "
              f"no GPU), TF {env.get('tensorflow', '?')}, Keras {env.get('keras', '?')}. "
              "The load column is the machine's mean 1-minute load average during the chapter: "
-             f"a chapter alone keeps it near {env.get('threads', 'the number of')} (its "
+             f"a chapter alone keeps it at or below {env.get('threads', 'the number of')} (its "
              "TensorFlow threads); where it is well above, other jobs shared the cores and the "
              "time is an upper bound (the 1-minute average lags, so for a chapter shorter "
              "than a minute it also reflects the minute before). Memory does not depend on "
-             "the load."
-             + (f" {data['note']}" if data.get("note") else ""), "",
+             "the load.", "",
              "| chapter | seconds | load | peak memory (GB) | status | capped settings | date |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for chapter, run in sorted(data.get("chapters", {}).items()):
