@@ -17,7 +17,7 @@ export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup chromium book test run refresh report student bench compat colab rehearse lint clean ci-lint retarget
+.PHONY: help setup chromium data book test run refresh report student bench compat colab rehearse lint clean ci-lint retarget
 
 help:
 	@echo "make book      set up, then build the site into _build/html from stored outputs"
@@ -46,6 +46,15 @@ chromium:
 	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
 	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
 
+# Debian's Fashion-MNIST, the real data of the book profile offline (needs apt; CI runs as root).
+FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+data:
+	@test -f $(FASHION_MNIST) || { \
+	  SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO apt-get install -y -q dataset-fashion-mnist >/dev/null; }; }
+
 book: $(STAMP)
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
@@ -60,23 +69,25 @@ NBVAL_JOBS ?= 1
 # 1) unit tests and book build, then the smoke runs one chapter at a time (each is timed
 # against its own 30-second budget); 2) nbval re-executes the stored notebooks and records
 # their metrics; 3) the chapters' lessons are asserted on those metrics.
-test: $(STAMP) chromium ci-lint
-	@rm -rf $(NBVAL_METRICS)
+test: $(STAMP) chromium data ci-lint
+	@rm -rf $(NBVAL_METRICS) _build/metrics/smoke _build/metrics/calibration.json _build/report/timings.md
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests --ignore=tests/lessons \
 	    --ignore=tests/test_notebooks.py -n $(PYTEST_JOBS) --dist loadscope --durations=15
-	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests/test_notebooks.py --durations=10
+	COURSE_OFFLINE=1 MPLBACKEND=Agg COURSE_TIMINGS_DIR=$(abspath _build/metrics) \
+	    $(BIN)/python -m pytest tests/test_notebooks.py --durations=10
 	COURSE_OFFLINE=1 COURSE_METRICS_DIR=$(abspath $(NBVAL_METRICS)) $(BIN)/python -m pytest \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    --nbval-cell-timeout=600 -n $(NBVAL_JOBS) --dist loadscope notebooks/0*.ipynb
 	COURSE_OFFLINE=1 COURSE_LESSONS_METRICS_DIR=$(abspath $(NBVAL_METRICS)) \
 	    $(BIN)/python -m pytest tests/lessons -v
+	$(BIN)/python -m course_utils timings --metrics _build/metrics --write _build/report/timings.md
 	$(BIN)/ruff check .
 	@$(MAKE) --no-print-directory colab
 
-run: $(STAMP)
+run: $(STAMP) data
 	$(BIN)/python -m course_utils run --chapter $(CHAPTER) --profile $(PROFILE) $(if $(SET),--set $(SET),)
 
-refresh: $(STAMP)
+refresh: $(STAMP) data
 	COURSE_OFFLINE=1 $(BIN)/python -m course_utils refresh --chapter $(CHAPTER) $(if $(FORCE),--force,) $(if $(ALL),--all,)
 
 # Compatibility lane: the oldest TensorFlow/Keras we claim (tests/compat-constraints.txt), in
@@ -102,15 +113,15 @@ $(COLAB_STAMP):
 	$(PYTHON) -m venv $(COLAB) || python3 -m venv $(COLAB)
 	$(COLAB)/bin/python -m pip install --quiet -r $(COLAB_PINS)
 	@touch $@
-colab: $(COLAB_STAMP)
+colab: $(COLAB_STAMP) data
 	COURSE_OFFLINE=1 $(COLAB)/bin/python -m course_utils.tooling.colab_lane --constraints $(COLAB_PINS)
 
 # The full profile on CPU with epochs and sample counts capped: wall time and peak memory per
 # chapter into benchmarks/rehearsal.json and the report page (book/report.md).
-rehearse: $(STAMP)
+rehearse: $(STAMP) data
 	COURSE_OFFLINE=1 $(BIN)/python -m course_utils rehearse --chapter $(CHAPTER)
 
-bench: $(STAMP)
+bench: $(STAMP) data
 	$(BIN)/python benchmarks/run.py
 
 student: $(STAMP)

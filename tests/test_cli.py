@@ -56,7 +56,7 @@ def test_report_from_metrics(tmp_path, capsys):
     assert cli.main(["report", "--metrics-dir", str(tmp_path), "--write", str(out)]) == 0
     text = out.read_text()
     assert text.startswith("# Execution report")
-    assert "| 01 | book | 12.5 | MNIST (stand-in) | TF 2.21.0, Keras 3.15.1, CPU |" in text
+    assert "| 01 | book | 12.5 | - | - | - | MNIST (stand-in) | TF 2.21.0, Keras 3.15.1, CPU |" in text
     assert "| `acc` | 0.9 |" in text
 
 

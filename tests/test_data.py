@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from course_utils import data
+from course_utils.data import cifar10, folders, mnist
 
 
 def sha256(path: Path) -> str:
@@ -65,7 +66,8 @@ def flowers_archive(tmp_path):
     path = tmp_path / "17flowers.tgz"
     with tarfile.open(path, "w:gz") as tf:
         for i in range(160):
-            _add(tf, f"jpg/image_{i + 1:04d}.jpg", _jpeg((200, 40, 40) if i < 80 else (40, 40, 200)))
+            colour = (200, 40, 40) if i < 80 else (40, 40, 200)
+            _add(tf, f"jpg/image_{i + 1:04d}.jpg", _jpeg(colour))
         _add(tf, "jpg/files.txt", b"image_0001.jpg\n")
     return path
 
@@ -195,7 +197,7 @@ def test_read_mnist_npz_rejects_other_files(tmp_path):
 
 
 def test_load_mnist_real_path_with_patched_download(monkeypatch, mnist_npz):
-    monkeypatch.setattr(data, "download", lambda *a, **k: mnist_npz)
+    monkeypatch.setattr(mnist, "download", lambda *a, **k: mnist_npz)
     d = data.load_mnist(offline=False, verbose=False)
     assert d.provenance.kind == "real" and d.x_train.shape == (30, 28, 28)
 
@@ -210,22 +212,22 @@ def test_cifar_checksum_is_checked_before_unpickling(cifar_archive, monkeypatch)
     def forbidden(*a, **k):
         raise AssertionError("unpickled before the checksum was verified")
 
-    monkeypatch.setattr(data.pickle, "loads", forbidden)
+    monkeypatch.setattr(cifar10.pickle, "loads", forbidden)
     with pytest.raises(data.DatasetError, match="corrupt or partial"):
         data.read_cifar10_archive(cifar_archive, "f" * 64)
 
 
 def test_load_cifar10_real_path_keeps_integer_labels(monkeypatch, cifar_archive):
-    monkeypatch.setattr(data, "download", lambda *a, **k: cifar_archive)
-    monkeypatch.setattr(data, "CIFAR10_SHA256", sha256(cifar_archive))
+    monkeypatch.setattr(cifar10, "download", lambda *a, **k: cifar_archive)
+    monkeypatch.setattr(cifar10, "CIFAR10_SHA256", sha256(cifar_archive))
     monkeypatch.setattr(data.read_cifar10_archive, "__defaults__", (sha256(cifar_archive),))
     d = data.load_cifar10(offline=False, verbose=False)
     assert d.y_train.ndim == 1 and d.class_names[0] == "airplane"
 
 
 def test_flowers17_real_layout(tf, keras_home, monkeypatch, flowers_archive):
-    monkeypatch.setattr(data, "download", lambda *a, **k: flowers_archive)
-    monkeypatch.setattr(data, "FLOWERS17_MD5", md5(flowers_archive))
+    monkeypatch.setattr(folders, "download", lambda *a, **k: flowers_archive)
+    monkeypatch.setattr(folders, "FLOWERS17_MD5", md5(flowers_archive))
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     splits = data.load_flowers17(image_size=16, batch_size=8, verbose=False)
     assert splits.class_names == ["daffodil", "snowdrop"]
@@ -238,7 +240,7 @@ def test_flowers17_real_layout(tf, keras_home, monkeypatch, flowers_archive):
 
 
 def test_cats_dogs_real_layout(tf, keras_home, monkeypatch, cats_dogs_zip):
-    monkeypatch.setattr(data, "download", lambda *a, **k: cats_dogs_zip)
+    monkeypatch.setattr(folders, "download", lambda *a, **k: cats_dogs_zip)
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     splits = data.load_cats_vs_dogs(image_size=16, batch_size=4, verbose=False)
     assert splits.class_names == ["cats", "dogs"]

@@ -117,3 +117,41 @@ def test_stored_fingerprints_match_the_committed_notebooks():
     from course_utils import profiles
 
     assert freshness.stale(list(profiles.chapters()), ROOT) == []
+
+
+def test_data_package_modules_are_followed_and_stale_their_chapters(tree):
+    """``course_utils.data`` is a package: its ``__init__`` re-exports every reader, so a
+    chapter that imports ``data`` depends on each data module, and editing one (here the
+    idx reader) stales exactly the chapters that import ``data``."""
+    mods = freshness.helper_modules(tree / "notebooks" / "02_weight_initialization.ipynb", tree)
+    for name in ("data", "data.files", "data.splits", "data.idx", "data.fashion_mnist",
+                 "data.folders", "data.standins", "data.provenance"):
+        assert f"course_utils.{name}" in mods
+    users = [c for c in ALL
+             if "course_utils.data" in freshness.helper_modules(
+                 tree / "notebooks" / _notebook(c), tree)]
+    assert users, "some chapter loads data"
+    _record_all(tree)
+    _touch(tree / "course_utils" / "data" / "idx.py")
+    assert freshness.stale(ALL, tree) == users
+
+
+def _notebook(chapter):
+    from course_utils import profiles
+
+    return profiles.notebook_name(chapter)
+
+
+def test_relative_imports_inside_a_package_are_followed(tmp_path):
+    pkg = tmp_path / "course_utils" / "pkg"
+    pkg.mkdir(parents=True)
+    (tmp_path / "course_utils" / "__init__.py").write_text("")
+    (tmp_path / "course_utils" / "other.py").write_text("")
+    (pkg / "__init__.py").write_text("from .a import thing\n")
+    (pkg / "a.py").write_text("from . import b\nfrom ..other import y\n\nthing = 1\n")
+    (pkg / "b.py").write_text("def f():\n    from .a import thing\n    return thing\n")
+    (tmp_path / "notebooks").mkdir()
+    nb = tmp_path / "notebooks" / "x.ipynb"
+    nb.write_text('{"cells": [{"cell_type": "code", "source": ["from course_utils import pkg"]}]}')
+    assert freshness.helper_modules(nb, tmp_path) == [
+        "course_utils.other", "course_utils.pkg", "course_utils.pkg.a", "course_utils.pkg.b"]

@@ -63,10 +63,13 @@ def test_citation_cff_is_valid_against_the_cff_1_2_0_schema():
 
 def test_contributing_covers_what_an_instructor_changes():
     text = (ROOT / "CONTRIBUTING.md").read_text()
+    # The budgets as DESIGN.md states them (all seven chapters: 15 minutes, not the 12 an
+    # older table said), measured in calibration units and reported, never asserted.
     for topic in ("course_utils/profiles.py", "MetricsRecorder", "remove-cell",
                   "tests/expectations.py", "tests/lessons", "course_utils/exercises/chNN.py",
                   "make refresh", "make student", "notebooks/student/", "3 minutes",
-                  "30 seconds", "12 minutes", "make colab", "make rehearse", "make retarget",
+                  "30 seconds", "15 minutes", "calibration units", "never asserted",
+                  "make colab", "make rehearse", "make retarget",
                   "ci.yml", "publish.yml", "weekly.yml"):
         assert topic in text, topic
     readme = (ROOT / "README.md").read_text()

@@ -1,21 +1,30 @@
-"""Every chapter runs end to end with the smoke profile (papermill), in budget, with sane
-recorded metrics; the same seed gives the same metrics; `notebooks/` is never modified."""
+"""Every chapter runs end to end with the smoke profile (papermill), with sane recorded
+metrics; the same seed gives the same metrics; `notebooks/` is never modified.
+
+No test here asserts a duration (DESIGN: budgets are measured and reported). When
+``COURSE_TIMINGS_DIR`` is set (``make test`` sets it to ``_build/metrics``), the calibration
+workload is timed once before the first smoke run (``calibration.json``) and each smoke run's
+wall time is recorded (``smoke/<chapter>.json``); ``python -m course_utils timings`` then
+reports them in seconds and calibration units against the budgets.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from course_utils import profiles
-from course_utils.tooling import execution
+from course_utils.tooling import calibration, execution, timings
 from tests import expectations
 from tests.conftest import ROOT
 
-SMOKE_BUDGET_SECONDS = 30  # DESIGN.md; measured around the papermill call
+TIMINGS_ENV = "COURSE_TIMINGS_DIR"
 
 
 def _digest(path) -> str:
@@ -32,11 +41,25 @@ def _run_smoke(chapter: str, out_dir) -> tuple[dict, float, object]:
     return metrics, seconds, target
 
 
+@pytest.fixture(scope="module")
+def timings_dir() -> Path | None:
+    """Where the smoke runs' times go (``None``: not recorded). The calibration workload is
+    timed here, once, before the first smoke run, in a fresh interpreter."""
+    directory = os.environ.get(TIMINGS_ENV)
+    if not directory:
+        return None
+    directory = Path(directory)
+    calibration.write(directory / timings.CALIBRATION_FILE, calibration.calibrate_quietly())
+    return directory
+
+
 @pytest.mark.parametrize("chapter", profiles.chapters())
-def test_smoke_run(chapter, tmp_path):
+def test_smoke_run(chapter, tmp_path, timings_dir):
     source = ROOT / "notebooks" / profiles.notebook_name(chapter)
     before = _digest(source)
     metrics, seconds, executed = _run_smoke(chapter, tmp_path)
+    if timings_dir is not None:  # measured and reported, never asserted
+        timings.record_smoke(timings_dir, chapter, seconds)
     assert _digest(source) == before, "executing a chapter must never modify notebooks/"
     assert metrics["profile"] == "smoke"
     problems = expectations.failures(metrics["metrics"], expectations.SMOKE[chapter])
@@ -45,9 +68,6 @@ def test_smoke_run(chapter, tmp_path):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
-    # The budget includes kernel start-up; allow for a loaded CI machine only via the env.
-    assert seconds <= SMOKE_BUDGET_SECONDS * float(__import__("os").environ.get(
-        "COURSE_BUDGET_SLACK", "1.5")), f"smoke run took {seconds:.1f} s"
 
 
 def test_same_seed_same_metrics(tmp_path):

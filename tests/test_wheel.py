@@ -31,6 +31,7 @@ def test_wheel_holds_every_module_and_data_file(wheel):
     assert not missing, f"modules missing from the wheel (check pyproject packaging): {sorted(missing)}"
     assert "course_utils/py.typed" in in_wheel
     assert "course_utils/models/__init__.py" in in_wheel  # the subpackage that once went missing
+    assert "course_utils/data/fashion_mnist.py" in in_wheel  # data/ is a package too
 
 
 def test_wheel_metadata_names_the_mit_licence(wheel):

@@ -10,7 +10,12 @@ Commands:
   wall time and peak memory per chapter (:mod:`course_utils.tooling.rehearsal`);
 * ``refresh [--chapter 01] [--force]`` re-execute the stored notebooks in ``notebooks/``
   with the ``book`` profile (refuses to overwrite uncommitted edits unless ``--force``);
+  the calibration workload is timed once before the first chapter and stored with each
+  chapter's metrics, for the report's calibration units;
 * ``report``                       summarise recorded metrics as a Markdown table;
+* ``timings [--metrics _build/metrics]`` the chapters' smoke and book times of a ``make test``
+  run in seconds and calibration units, against the budgets (reported, never a failure;
+  :mod:`course_utils.tooling.timings`), also into ``_build/report/timings.md``;
 * ``student [--check]``            bring the committed student copies in ``notebooks/student/``
   up to date (solutions stubbed, no outputs); copies a student edited are left alone.
 * ``retarget --url URL [--branch main]`` point every repository link of a fork at ``URL``
@@ -148,23 +153,58 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     for chapter in sorted(set(chapters) - set(todo)):
         print(f"{chapter}: up to date (notebook code, profile and helpers unchanged); "
               "use --all (make refresh ALL=1) to re-execute anyway")
-    for chapter in todo:
-        name = profiles.notebook_name(chapter)
-        source = NOTEBOOKS / name
+    for chapter in todo:  # before anything runs: a refused refresh executes nothing
+        source = NOTEBOOKS / profiles.notebook_name(chapter)
         if not args.force and _dirty(source):
             raise CliError(f"{source} has uncommitted edits; commit them first, or pass --force "
                            "(make refresh FORCE=1) to overwrite its outputs.")
+    calibration = _calibrate() if todo and args.calibrate else None
+    for chapter in todo:
+        name = profiles.notebook_name(chapter)
+        source = NOTEBOOKS / name
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / name
             seconds = execute(source, target, None, metrics_dir)
             strip_execution_metadata(target)
             shutil.copyfile(target, source)
         freshness.record(chapter, freshness.fingerprint(chapter))
-        stamp_wall_time(metrics_dir / f"{chapter}.json", seconds)
-        print(f"{chapter} (book): {seconds:.1f} s -> {source}")
+        stamp_wall_time(metrics_dir / f"{chapter}.json", seconds, calibration)
+        print(f"{chapter} (book): {seconds:.1f} s{_in_units(seconds, calibration)} -> {source}")
     if args.report and todo:
         Path(args.report).write_text(_report(metrics_dir))
         print(f"wrote {args.report}")
+    return 0
+
+
+def _calibrate() -> dict | None:
+    """Time the calibration workload once, before the first chapter of a refresh (in a fresh
+    interpreter); ``None`` when it failed (then the report shows "-" for the units)."""
+    from course_utils.tooling import calibration
+
+    record = calibration.calibrate_quietly()
+    if record.get("seconds") is None:
+        return None
+    print(f"calibration workload: {record['seconds']:.3f} s ({calibration.describe(record)})")
+    return record
+
+
+def _in_units(seconds: float, calibration: dict | None) -> str:
+    return f" = {seconds / calibration['seconds']:.1f} calibration units" if calibration else ""
+
+
+def cmd_timings(args: argparse.Namespace) -> int:
+    """The timing table of a ``make test`` run; over-budget chapters are reported, exit 0."""
+    from course_utils.tooling import calibration, timings
+
+    reference = (timings.Reference(args.reference_seconds, calibration.VERSION)
+                 if args.reference_seconds else timings.read_reference(Path(args.reference)))
+    source = "--reference-seconds" if args.reference_seconds else args.reference
+    text, _ = timings.timings_markdown(Path(args.metrics), reference, source)
+    print(text, end="")
+    if args.write:
+        Path(args.write).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.write).write_text(text)
+        print(f"wrote {args.write}")
     return 0
 
 
@@ -223,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True,
-                                metavar="{list,run,rehearse,refresh,report,student,retarget}")
+                                metavar="{list,run,rehearse,refresh,report,timings,student,retarget}")
     sub.add_parser("list", help="chapters and profiles").set_defaults(func=cmd_list)
     run = sub.add_parser("run", help="execute chapters into _build/executed with papermill")
     run.add_argument("--chapter", default="all", help="01, 1, 01,03 or all (default)")
@@ -247,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--metrics-dir", default=str(METRICS / "book"))
     refresh.add_argument("--report", default="book/report.md",
                          help="regenerate this report page afterwards ('' to skip)")
+    refresh.add_argument("--no-calibration", dest="calibrate", action="store_false",
+                         help="skip timing the calibration workload before the first chapter")
     refresh.set_defaults(func=cmd_refresh)
     stud = sub.add_parser("student", help="update the student copies in notebooks/student")
     stud.add_argument("--chapter", default="all")
@@ -258,6 +300,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--metrics-dir", default=str(METRICS / "book"))
     report.add_argument("--write", default="", help="write the Markdown to this file")
     report.set_defaults(func=cmd_report)
+    tim = sub.add_parser("timings", help="chapter times in seconds and calibration units "
+                                         "against the budgets (make test)")
+    tim.add_argument("--metrics", default=str(METRICS),
+                     help="folder with calibration.json, smoke/ and nbval/ (default _build/metrics)")
+    tim.add_argument("--reference", default="book/report.md",
+                     help="the report page that states the reference machine's calibration time")
+    tim.add_argument("--reference-seconds", type=float, default=None,
+                     help="the reference calibration time, instead of reading --reference")
+    tim.add_argument("--write", default=str(Path("_build") / "report" / "timings.md"),
+                     help="also write the table here ('' to skip)")
+    tim.set_defaults(func=cmd_timings)
     retarget = sub.add_parser("retarget", help="point every repository link at a fork")
     retarget.add_argument("--url", default="", help="https://github.com/<owner>/<repo>")
     retarget.add_argument("--branch", default="main")

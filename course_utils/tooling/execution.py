@@ -6,6 +6,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 DEFAULT_CELL_TIMEOUT = 1800  # seconds per cell; the CLI's --timeout default
 
@@ -50,11 +51,18 @@ def execute(source: Path, target: Path, profile: str | None, metrics_dir: Path,
     return time.perf_counter() - start
 
 
-def stamp_wall_time(metrics_file: Path, seconds: float) -> None:
-    """Add the measured wall time of the whole notebook to its metrics file."""
+def stamp_wall_time(metrics_file: Path, seconds: float,
+                    calibration: dict[str, Any] | None = None) -> None:
+    """Add the measured wall time of the whole notebook to its metrics file, and the
+    calibration record timed in the same run (:mod:`course_utils.tooling.calibration`), if
+    any, so that the report gives the time in calibration units too."""
     if metrics_file.is_file():
         data = json.loads(metrics_file.read_text())
         data["wall_seconds"] = round(seconds, 1)
+        if calibration is not None:
+            data["calibration"] = calibration
+        else:
+            data.pop("calibration", None)  # an older run's calibration is not this run's
         metrics_file.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 

@@ -37,16 +37,35 @@ def _module_file(root: Path, module: str) -> Path | None:
     return None
 
 
-def _imported(tree: ast.AST, root: Path) -> set[str]:
+def _absolute(node: ast.ImportFrom, module: str | None, is_package: bool) -> str | None:
+    """The module a ``from ... import`` names, relative imports resolved against ``module``
+    (the importing module; ``is_package`` when it is a package's ``__init__``)."""
+    if node.level == 0:
+        return node.module
+    if module is None:  # a relative import outside a module (a notebook cell): nothing
+        return None
+    parts = module.split(".") if is_package else module.split(".")[:-1]
+    if node.level - 1 > len(parts) - 1:
+        return None
+    base = parts[:len(parts) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _imported(tree: ast.AST, root: Path, module: str | None = None,
+              is_package: bool = False) -> set[str]:
     """``course_utils`` modules imported anywhere in ``tree`` (including inside functions),
-    with the packages they live in (importing a submodule runs its package's __init__)."""
+    with the packages they live in (importing a submodule runs its package's __init__).
+    Relative imports (``from .files import download``) are resolved against ``module``, the
+    module ``tree`` is the source of (``is_package``: it is a package's ``__init__``)."""
     found: set[str] = set()
     for node in ast.walk(tree):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            target = _absolute(node, module, is_package)
+            if target:
+                names = [target] + [f"{target}.{a.name}" for a in node.names]
         for name in names:
             if name != PACKAGE and not name.startswith(PACKAGE + "."):
                 continue
@@ -84,7 +103,8 @@ def helper_modules(notebook: Path, root: Path) -> list[str]:
         seen.add(module)
         path = _module_file(root, module)
         assert path is not None
-        todo |= _imported(ast.parse(path.read_text()), root) - seen
+        tree = ast.parse(path.read_text())
+        todo |= _imported(tree, root, module, path.name == "__init__.py") - seen
     return sorted(seen)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+from course_utils.tooling import calibration, timings
 
 BENCHMARKS = Path("benchmarks") / "results.json"
 REHEARSAL = Path("benchmarks") / "rehearsal.json"
@@ -15,8 +18,9 @@ class ReportError(RuntimeError):
 
 
 def report_markdown(metrics_dir: Path) -> str:
-    """The execution report page: per chapter its profile, wall time, data and key metrics."""
-    files = sorted(Path(metrics_dir).glob("*.json"))
+    """The execution report page: per chapter its profile, wall time (in seconds and in
+    calibration units), data and key metrics."""
+    files = sorted(p for p in Path(metrics_dir).glob("*.json") if p.name != timings.CALIBRATION_FILE)
     if not files:
         raise ReportError(f"no metrics in {metrics_dir}; run `make refresh` or `make run` first.")
     runs = [json.loads(p.read_text()) for p in files]
@@ -27,16 +31,42 @@ def report_markdown(metrics_dir: Path) -> str:
         f"when they were last executed (`{metrics_dir}`). Times are wall-clock seconds for the",
         "whole notebook on the machine named below; they are measurements, not promises.",
         "",
-        "| chapter | profile | seconds | data | environment |",
-        "| --- | --- | --- | --- | --- |",
+        *calibration_markdown(runs),
+        "",
+        "| chapter | profile | seconds | calibration (s) | units | budget | data | environment |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    reference = timings.median_calibration(run.get("calibration") for run in runs)
+    over = []
     for run in runs:
         data = "; ".join(f"{v['name']} ({v['kind']})" for v in run.get("data", {}).values())
         env = run.get("environment", {})
         env_text = (f"TF {env.get('tensorflow', '?')}, Keras {env.get('keras', '?')}, "
                     f"{env.get('device', '?')}")
-        lines.append(f"| {run['chapter']} | {run['profile']} | {run.get('wall_seconds', '-')} "
-                     f"| {data} | {env_text} |")
+        seconds = run.get("wall_seconds")
+        cal = (run.get("calibration") or {}).get("seconds")
+        units = timings.units(seconds, cal)
+        budget = "-"
+        if units is not None and reference:
+            check = timings.Check(f"chapter {run['chapter']}", seconds,
+                                  timings.BOOK_BUDGET_SECONDS, cal, reference)
+            budget = "over" if check.over else "ok"
+            if check.over:
+                over.append(check.line())
+        lines.append(f"| {run['chapter']} | {run['profile']} | {seconds if seconds is not None else '-'} "
+                     f"| {timings.fmt(cal, 3)} | {timings.fmt(units)} | {budget} | {data} "
+                     f"| {env_text} |")
+    timed = [run for run in runs if timings.units(run.get("wall_seconds"),
+                                                  (run.get("calibration") or {}).get("seconds"))]
+    if reference and len(timed) == len(runs) and len(runs) > 1:
+        total = sum(run["wall_seconds"] / run["calibration"]["seconds"] for run in runs)
+        budget = timings.COURSE_BUDGET_SECONDS / reference
+        lines += ["", f"All {len(runs)} chapters together: {total:.1f} units of "
+                      f"{budget:.1f} ({timings.COURSE_BUDGET_SECONDS / 60:g} minutes)."]
+        if total > budget:
+            over.append(f"all {len(runs)} chapters: {total:.1f} units > {budget:.1f} units")
+    if over:
+        lines += ["", "Over budget (reported, not a failure):", ""] + [f"- {line}" for line in over]
     for run in runs:
         lines += ["", f"## Chapter {run['chapter']}", "", "| metric | value |", "| --- | --- |"]
         for key, value in sorted(run.get("metrics", {}).items()):
@@ -48,6 +78,34 @@ def report_markdown(metrics_dir: Path) -> str:
     lines += benchmark_markdown(BENCHMARKS)
     lines += rehearsal_markdown(REHEARSAL)
     return "\n".join(lines) + "\n"
+
+
+def calibration_markdown(runs: list[dict[str, Any]]) -> list[str]:
+    """The paragraph on the calibration workload: its time on the machine that made the page
+    (the reference machine of the budgets) and the budgets in calibration units."""
+    records = [run.get("calibration") for run in runs]
+    reference = timings.median_calibration(records)
+    text = ("The units column is each chapter's seconds divided by the time of a fixed "
+            "calibration workload (`course_utils/tooling/calibration.py`: float32 matrix "
+            "products and the forward and backward passes of a small CNN, the median of "
+            f"{calibration.REPEATS} repetitions) timed in the same run, before the first chapter, "
+            "so that a figure reads the same on a slower or faster machine.")
+    if reference is None:
+        return [text + " These metrics predate the calibration (or it failed), so the units "
+                "show \"-\" until the next `make refresh`."]
+    record = next(r for r in records if r and r.get("seconds"))
+    version = record.get("version", calibration.VERSION)
+    distinct = sorted({r["seconds"] for r in records if r and r.get("seconds")})
+    spread = (f" (the median of the runs' {len(distinct)} calibrations, "
+              f"{distinct[0]:.3f}-{distinct[-1]:.3f} s)" if len(distinct) > 1 else "")
+    return [text + " The machine that made this page is the reference machine of the budgets: "
+            f"on it the {timings.reference_sentence(reference, version)}{spread} on "
+            f"{calibration.describe(record)}, so a chapter's 3-minute budget is "
+            f"{timings.BOOK_BUDGET_SECONDS / reference:.1f} units, all seven chapters' 15 minutes "
+            f"{timings.COURSE_BUDGET_SECONDS / reference:.1f} units and a smoke run's 30 seconds "
+            f"{timings.SMOKE_BUDGET_SECONDS / reference:.1f} units. `make test` prints its own "
+            "runs in the same units (`_build/report/timings.md`). Over-budget chapters are "
+            "reported, never a test failure."]
 
 
 def benchmark_markdown(path: Path) -> list[str]:
