@@ -393,8 +393,11 @@ class Comparison:
         rows = {}
         for arm, runs in self.runs.items():
             tune = self.tuning[arm]
+            reused = tune.seed in self.seeds
             row: dict[str, Any] = {"learning rate": f"{tune.learning_rate:g}",
                                    "rate": EDGE_NOTE if tune.at_edge else "interior",
+                                   "tuned on": f"seed {tune.seed}"
+                                   + (" (reused as a result seed)" if reused else ""),
                                    "seeds": len(runs)}
             for metric in metrics:
                 values = self.values(arm, metric)

@@ -121,7 +121,8 @@ def benchmark_markdown(path: Path) -> list[str]:
              "| comparison | ratio | target | measured |", "| --- | --- | --- | --- |"]
     for r in bench["results"]:
         target = "-" if r.get("target") is None else f"{r['target']:g}x"
-        lines.append(f"| {r['name']} | {r['ratio']:.1f}x | {target} | {r['detail']} |")
+        ratio = "-" if r.get("ratio") is None else f"{r['ratio']:.1f}x"  # a rate, not a ratio
+        lines.append(f"| {r['name']} | {ratio} | {target} | {r['detail']} |")
     return lines
 
 
