@@ -386,7 +386,8 @@ class Comparison:
 
     def table(self, metrics: Sequence[str] = ("train accuracy", "val accuracy",
                                               "test accuracy")) -> Any:
-        """One row per arm: its rate (and whether it is at the edge), the number of seeds,
+        """One row per arm: its rate (and whether it is at the edge), the seed it was tuned
+        on ("(reused)" when that run is also one of the result seeds), the number of seeds,
         and each metric's mean and range over the seeds, all from the kept models."""
         import pandas as pd
 
@@ -397,7 +398,7 @@ class Comparison:
             row: dict[str, Any] = {"learning rate": f"{tune.learning_rate:g}",
                                    "rate": EDGE_NOTE if tune.at_edge else "interior",
                                    "tuned on": f"seed {tune.seed}"
-                                   + (" (reused as a result seed)" if reused else ""),
+                                   + (" (reused)" if reused else ""),
                                    "seeds": len(runs)}
             for metric in metrics:
                 values = self.values(arm, metric)

@@ -278,20 +278,29 @@ BOOK: dict[str, dict[str, tuple]] = {
         "transfer_feature_extraction_trainable": (605, 605),
     },
     "07": {
-        # Degradation: the 32-layer plain net trains worse than the 8-layer one, and far worse
-        # than its residual twin (same layers, same parameters).
-        # Each network at its own learning rate, three seeds: every plain-32 run ends above
-        # every plain-8 run; plain-32 stays near chance (0.9); resnet-32 fits most images.
+        # Degradation on real Fashion-MNIST (16x16, 1,000 training images, four epochs): each
+        # network climbed its own learning-rate ladder to an interior best, then three seeds.
+        # The runner's verdicts, which the prose quotes: plain-8 fits its training images
+        # better than plain-20, and resnet-20 (same layers and parameters) better than
+        # plain-20, on every seed. The first gap is modest (the ranges nearly touch), so on
+        # another CPU one seed may flip: the range ("every seed", "mean only") admits exactly
+        # those two verdicts (compared as strings) and refuses "no difference".
         "degradation_seeds": (3, 3),
-        "deep_plain_lowest_error - shallow_plain_highest_error": (0.05, 1.0),
-        "deep_plain_train_error": (0.7, 1.0),
-        "deep_plain_train_error - deep_resnet_train_error": (0.4, 1.0),
-        "deep_resnet_train_error": (0.0, 0.2),
+        "degradation_rates_at_edge": (0, 0),
+        "degradation_winner": ("plain-8", "plain-8"),
+        "degradation_verdict": ("every seed", "mean only"),
+        "residual_winner": ("resnet-20", "resnet-20"),
+        "residual_verdict": ("every seed", "every seed"),
+        "shallow_plain_train_error": (0.1, 0.4),
+        "deep_plain_train_error": (0.15, 0.6),
+        "deep_resnet_train_error": (0.05, 0.3),
+        "deep_plain_train_error - shallow_plain_train_error": (0.02, 1.0),
+        "deep_plain_train_error - deep_resnet_train_error": (0.04, 1.0),
         # The learned corrections |F(x)| / |x|: mostly below 1, far from 0.
         "residual_ratio_below_one": (0.8, 1.0),
         "residual_ratio_median": (0.2, 0.95),
-        # Gradient size across layers at initialization: max/min over the 31 conv layers.
-        "gradient_spread_plain - gradient_spread_resnet": (30.0, 1e6),
+        # Gradient size across layers at initialization: max/min over the 19 conv layers.
+        "gradient_spread_plain - gradient_spread_resnet": (10.0, 1e6),
         # Blocks and the ResNet table: the paper's 1.8/3.6/3.8/7.6/11.3 GMACs within 3%.
         "bottleneck_weights": (69_632, 69_632),
         "basic64_weights": (73_728, 73_728),
