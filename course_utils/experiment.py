@@ -260,6 +260,7 @@ class Tuning:
     runs: dict[float, Run]
     learning_rate: float
     at_edge: bool
+    fixed: bool = False  # the rate was given, not tuned
 
 
 def climb(trainer: Any, data: Splits, *, ladder: Sequence[float], start: Sequence[float],
@@ -395,8 +396,9 @@ class Comparison:
         for arm, runs in self.runs.items():
             tune = self.tuning[arm]
             reused = tune.seed in self.seeds
-            row: dict[str, Any] = {"learning rate": f"{tune.learning_rate:g}",
-                                   "rate": EDGE_NOTE if tune.at_edge else "interior",
+            note = "fixed, not tuned" if tune.fixed else (
+                EDGE_NOTE if tune.at_edge else "interior")
+            row: dict[str, Any] = {"learning rate": f"{tune.learning_rate:g}", "rate": note,
                                    "tuned on": f"seed {tune.seed}"
                                    + (" (reused)" if reused else ""),
                                    "seeds": len(runs)}
@@ -462,7 +464,7 @@ def compare(arms: Sequence[Arm], data: Splits, budget: Budget, *,
     seed of ``seeds``. A tuning seed that is also a result seed has its tuning run reused
     (``Comparison.table`` reports the seeds it used; use a separate ``tune_seed`` to keep
     them apart, the default). ``rates`` fixes an arm's rate instead of tuning it (its tuning
-    is then that single rate, marked at the edge). A ranked comparison needs at least
+    is then that single run, and the table says "fixed, not tuned"). A ranked comparison needs at least
     ``min_seeds`` seeds.
     """
     if len(seeds) < min_seeds:
@@ -483,7 +485,8 @@ def compare(arms: Sequence[Arm], data: Splits, budget: Budget, *,
         if rates and arm.name in rates:
             rate = rates[arm.name]
             tuning[arm.name] = Tuning(arm.name, tune_seed, tune_on,
-                                      {rate: trainer.run(data, tune_seed, rate)}, rate, True)
+                                      {rate: trainer.run(data, tune_seed, rate)}, rate,
+                                      at_edge=True, fixed=True)
         else:
             tuning[arm.name] = climb(trainer, data, ladder=ladder, start=start,
                                      seed=tune_seed, metric=tune_on)

@@ -164,7 +164,9 @@ BOOK: dict[str, dict[str, tuple]] = {
         "paper_tanh_learning_rate - paper_relu_learning_rate": (0.003, 1.0),  # 0.02 vs 0.002
         "today_relu_learning_rate - paper_relu_learning_rate": (0.003, 1.0),  # 0.02 vs 0.002
         "paper_relu_epochs_to_25_mean - paper_tanh_epochs_to_25_mean": (-2.5, 2.5),  # even
-        "paper_relu_epochs_to_25_max": (1, 15),             # ReLU gets there on every seed
+        # One ReLU seed may miss 25% within the 15 epochs (recorded as 16, shown "> 15"):
+        # the ranking is fragile, and the prose says so.
+        "paper_relu_epochs_to_25_max": (1, 16),
         "paper_tanh_epochs_to_25_max": (1, 15),             # ... and so does tanh
         "today_relu_epochs_to_25_mean - today_tanh_epochs_to_25_mean": (1.5, 10.0),
         "today_tanh_epochs_to_25_max": (1, 13),             # tanh faster, every seed

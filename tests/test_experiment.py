@@ -228,7 +228,8 @@ def test_comparison_tables_and_verdict(tf, splits):
         start=(1e-2,), ladder=(1e-2, 3e-2), rates={"small": 1e-2})
     table = result.table()
     assert list(table.index) == ["small", "big"] and table.index.name == "arm (blobs)"
-    assert table.loc["small", "rate"] == experiment.EDGE_NOTE  # fixed, not tuned
+    assert table.loc["small", "rate"] == "fixed, not tuned"
+    assert table.loc["big", "rate"] == experiment.EDGE_NOTE  # a two-rung ladder: both edges
     assert table.loc["big", "seeds"] == 3
     assert {"test accuracy (mean)", "test accuracy (range)"} <= set(table.columns)
     tuning = result.tuning_table()

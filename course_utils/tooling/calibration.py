@@ -120,17 +120,20 @@ def measure(size: float = 1.0, repeats: int = REPEATS) -> dict[str, Any]:
             "version": VERSION, "tensorflow": info.tensorflow, **machine()}
 
 
-def machine() -> dict[str, Any]:
-    """The CPU model, core count and thread settings (what the report calls the machine)."""
-    cpu = platform.machine() or "?"
+def cpu_model() -> str:
+    """The CPU's model name from ``/proc/cpuinfo``, or the architecture where there is none."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(),
+    return platform.machine() or "?"
+
+
+def machine() -> dict[str, Any]:
+    """The CPU model, core count and thread settings (what the report calls the machine)."""
+    return {"cpu": cpu_model(), "cores": os.cpu_count(),
             "threads": {name: os.environ.get(name, "default") for name in THREAD_VARIABLES},
             "python": platform.python_version(), "date": dt.date.today().isoformat()}
 

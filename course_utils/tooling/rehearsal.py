@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from course_utils import profiles
+from course_utils.tooling import calibration
 
 OUTPUT = Path("benchmarks") / "rehearsal.json"
 WORK = Path("_build") / "rehearsal"
@@ -68,16 +69,8 @@ def _environment() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             return "?"
 
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return {"python": platform.python_version(), "tensorflow": version("tensorflow"),
-            "keras": version("keras"), "cpu": cpu, "cores": os.cpu_count(),
+            "keras": version("keras"), "cpu": calibration.cpu_model(), "cores": os.cpu_count(),
             "threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"),
             "gpu": False, "offline": True}
 
