@@ -17,7 +17,7 @@ export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup chromium data book test run refresh report student bench compat colab rehearse lint clean ci-lint retarget
+.PHONY: help setup chromium data book test run refresh report student bench compat colab rehearse lint clean ci-lint retarget release
 
 help:
 	@echo "make book      set up, then build the site into _build/html from stored outputs"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench     measured speed ratios (benchmarks/results.json)"
 	@echo "make student   update the committed student copies in notebooks/student/ (never overwrites edits)"
 	@echo "make retarget URL=https://github.com/<owner>/<repo> [BRANCH=main]  point a fork's links at it"
+	@echo "make release VERSION=x.y.z  set the version, pin every install line to @vx.y.z, commit and tag"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -147,6 +148,12 @@ URL    ?=
 BRANCH ?= main
 retarget: $(STAMP)
 	$(BIN)/python -m course_utils retarget --url '$(URL)' --branch '$(BRANCH)'
+
+# One commit and tag: the version in pyproject, CITATION.cff and course_utils, every install
+# line pinned to @vVERSION, the CHANGELOG's Unreleased notes moved under it.
+VERSION ?=
+release: $(STAMP)
+	$(BIN)/python -m course_utils release --version '$(VERSION)'
 
 clean:
 	rm -rf _build

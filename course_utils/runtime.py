@@ -36,10 +36,10 @@ class RuntimeInfo:
 
     def describe(self) -> str:
         where = "Colab" if self.on_colab else "local"
-        data = "offline stand-ins" if self.offline else "real data when reachable"
+        network = "offline: no downloads" if self.offline else "downloads allowed"
         return (
             f"Runtime: {where}, {self.device}, TensorFlow {self.tensorflow}, Keras {self.keras}, "
-            f"seed {self.seed}, data: {data}"
+            f"seed {self.seed}, {network}"
         )
 
 
@@ -120,15 +120,24 @@ def use_strategy(strategy: Any) -> None:
 _INFO: RuntimeInfo | None = None
 
 
-def setup(seed: int = 42, *, deterministic: bool = True, verbose: bool = True) -> RuntimeInfo:
+def setup(seed: int = 42, *, written_for: str | None = None, deterministic: bool = True,
+          verbose: bool = True) -> RuntimeInfo:
     """Prepare a reproducible run and say where it happens.
 
     Call it once at the top of a notebook, before importing the other ``course_utils``
-    modules. Returns a :class:`RuntimeInfo` with the chosen ``strategy``.
+    modules. ``written_for`` is the ``course_utils`` release the notebook was written for
+    (``make release`` sets it); when another release is installed, one warning says so and
+    how to install the right one. Returns a :class:`RuntimeInfo` with the chosen ``strategy``.
     """
     global _INFO
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+    if written_for is not None:
+        from course_utils import version
+
+        warning = version.mismatch(written_for)
+        if warning:
+            print(warning, file=sys.stderr)
     # Everything that may load TensorFlow's native libraries runs with fd 2 silenced: they
     # print "oneDNN custom operations are on" and CUDA probes straight to the process stderr.
     with _stderr_silenced():

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 
-from course_utils import profiles
+from course_utils import __version__, profiles
 from course_utils.tooling import cli, freshness, retarget, student
 from tests.conftest import ROOT
 
@@ -67,7 +67,7 @@ def test_rewriter_handles_every_form_and_leaves_other_repositories_alone():
     old = retarget.Repo("Old-Owner", "course", "main")
     new = retarget.parse_url(FORK, "dev")
     text = "\n".join([
-        '%pip install -q "course_utils @ git+https://github.com/old-owner/course@main"',
+        '%pip install -q "course_utils @ git+https://github.com/old-owner/course@v0.1.0"',
         "https://colab.research.google.com/github/Old-Owner/course/blob/main/notebooks/a.ipynb",
         "see https://github.com/Old-Owner/course/blob/main/LICENSE and",
         "https://github.com/Old-Owner/course/tree/v1/docs (a tag: kept)",
@@ -79,7 +79,7 @@ def test_rewriter_handles_every_form_and_leaves_other_repositories_alone():
     ])
     out = retarget.rewriter(old, new)(text).splitlines()
     assert out == [
-        f'%pip install -q "course_utils @ git+{FORK}@dev"',
+        f'%pip install -q "course_utils @ git+{FORK}@v0.1.0"',  # the release pin stays
         "https://colab.research.google.com/github/example-school/cnn-fork/blob/dev/notebooks/a.ipynb",
         f"see {FORK}/blob/dev/LICENSE and",
         f"{FORK}/tree/v1/docs (a tag: kept)",
@@ -157,7 +157,7 @@ def test_retarget_a_copy_of_the_tree(tmp_path, capsys):
             c.get("outputs") for c in before[name].cells], name
         assert nb.metadata == before[name].metadata, name
         if name.startswith("notebooks/") and nb.cells:
-            assert f"git+{FORK}@main" in "".join(c.source for c in nb.cells), name
+            assert f"git+{FORK}@v{__version__}" in "".join(c.source for c in nb.cells), name
     # The student copies match their chapters exactly as well as before (both rewritten alike).
     assert _student_status(tree) == students_before
     # Only the guarded install line changed: its fingerprint is re-recorded, nothing is stale.
@@ -167,6 +167,8 @@ def test_retarget_a_copy_of_the_tree(tmp_path, capsys):
     # A branch change rewrites the branch; retargeting again to the same place is a no-op.
     result = retarget.retarget(FORK, "dev", tree)
     assert result.changed and retarget.check(tree) == []
-    assert all(f"git+{FORK}@dev" in "".join(c.source for c in nb.cells)
+    assert all(f"git+{FORK}@v{__version__}" in "".join(c.source for c in nb.cells)
                for nb in _notebooks(tree).values())
+    assert all(f"{FORK.removeprefix('https://github.com/')}/blob/dev/" in "".join(
+        c.source for c in nb.cells) for name, nb in _notebooks(tree).items() if "student" not in name)
     assert retarget.retarget(FORK, "dev", tree).changed == []

@@ -126,7 +126,7 @@ def _local_source(directory: Path) -> tuple[str, str]:
     if os.environ.get(DIR_ENV, "").strip():
         return (f"{directory} ({DIR_ENV})",
                 f"Replace the files in {directory}, or unset {DIR_ENV}.")
-    return (f"Debian's dataset-fashion-mnist ({directory})",
+    return ("Debian's dataset-fashion-mnist package",
             "Reinstall the package: sudo apt-get install --reinstall dataset-fashion-mnist.")
 
 

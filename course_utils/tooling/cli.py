@@ -20,6 +20,9 @@ Commands:
   up to date (solutions stubbed, no outputs); copies a student edited are left alone.
 * ``retarget --url URL [--branch main]`` point every repository link of a fork at ``URL``
   (``_config.yml`` is the source of truth; see :mod:`course_utils.tooling.retarget`).
+* ``release --version x.y.z``      set the version everywhere, pin every install line to
+  ``@vx.y.z``, move the CHANGELOG's Unreleased notes, commit and tag
+  (:mod:`course_utils.tooling.release`).
 """
 
 from __future__ import annotations
@@ -259,11 +262,34 @@ def cmd_retarget(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from course_utils.tooling import release
+
+    if not args.version:
+        raise CliError("give the version: make release VERSION=x.y.z")
+    try:
+        result = release.release(args.version, Path(args.root), date=args.date or None,
+                                 commit=not args.no_commit)
+    except release.ReleaseError as exc:
+        raise CliError(str(exc)) from None
+    print(f"released course_utils {result.old} -> {result.new}")
+    for path in result.changed:
+        print(f"  updated {path}")
+    if result.refingerprinted:
+        print(f"  re-recorded the fingerprints of chapters {', '.join(result.refingerprinted)} "
+              "(only version literals changed)")
+    if not args.no_commit:
+        print(f"  committed and tagged {result.tag}; publish it with: git push origin main "
+              f"{result.tag}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True,
-                                metavar="{list,run,rehearse,refresh,report,timings,student,retarget}")
+                                metavar="{list,run,rehearse,refresh,report,timings,student,retarget,"
+                                        "release}")
     sub.add_parser("list", help="chapters and profiles").set_defaults(func=cmd_list)
     run = sub.add_parser("run", help="execute chapters into _build/executed with papermill")
     run.add_argument("--chapter", default="all", help="01, 1, 01,03 or all (default)")
@@ -316,6 +342,13 @@ def build_parser() -> argparse.ArgumentParser:
     retarget.add_argument("--branch", default="main")
     retarget.add_argument("--root", default=".", help=argparse.SUPPRESS)
     retarget.set_defaults(func=cmd_retarget)
+    rel = sub.add_parser("release", help="set, pin and tag a release (one commit)")
+    rel.add_argument("--version", default="", help="x.y.z, after the current version")
+    rel.add_argument("--date", default="", help="release date, YYYY-MM-DD (default today)")
+    rel.add_argument("--no-commit", action="store_true",
+                     help="edit the files only; no clean-tree check, commit or tag")
+    rel.add_argument("--root", default=".", help=argparse.SUPPRESS)
+    rel.set_defaults(func=cmd_release)
     return parser
 
 

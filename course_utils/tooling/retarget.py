@@ -6,8 +6,10 @@ The repository URL and branch have one source of truth, ``_config.yml``'s
 and rewrites, in every file of the tree (git's tracked and untracked-but-not-ignored files):
 
 * ``_config.yml``: ``repository.url`` and ``repository.branch`` (comments and layout kept);
-* install lines ``git+https://github.com/<owner>/<repo>@<branch>`` (every notebook's first
-  code cell, the student copies, the docs);
+* install lines ``git+https://github.com/<owner>/<repo>@<tag>`` (every notebook's first
+  code cell, the student copies, the docs): the repository changes, the release tag they pin
+  (``make release``) stays, so the fork must carry that tag (``git push <fork> --tags``) or
+  cut its own release;
 * Colab links ``https://colab.research.google.com/github/<owner>/<repo>/blob/<branch>/...``;
 * links into the repository, ``https://github.com/<owner>/<repo>[.git]`` with
   ``/blob|tree|edit|raw/<branch>/...`` (the old branch becomes the new one) and
@@ -132,7 +134,7 @@ def files(root: Path) -> list[Path]:
     return [p for p in found if p.is_file() and not p.is_symlink()]
 
 
-def _is_text(path: Path) -> bool:
+def is_text(path: Path) -> bool:
     return path.suffix in TEXT_SUFFIXES or path.name in TEXT_NAMES
 
 
@@ -142,9 +144,9 @@ def rewriter(old: Repo, new: Repo) -> Callable[[str], str]:
     slug = rf"{o}/{r}"
     any_branch = rf"(?:{b}|[A-Za-z0-9._-]+)"
     subs: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
-        # install lines: the branch must be the configured one, whatever it was
-        (re.compile(rf"git\+https://github\.com/{slug}(?:\.git)?@{any_branch}(?=[\"'\s#]|$)",
-                    re.I | re.M), f"git+{new.url}@{new.branch}"),
+        # install lines: the repository changes, the release tag they pin stays
+        (re.compile(rf"git\+https://github\.com/{slug}(?:\.git)?@(?P<ref>[A-Za-z0-9._/-]+?)"
+                    rf"(?=[\"'\s#]|$)", re.I | re.M), lambda m: f"git+{new.url}@{m['ref']}"),
         # Colab links open the configured branch
         (re.compile(rf"colab\.research\.google\.com/github/{slug}/blob/{any_branch}/", re.I),
          f"colab.research.google.com/github/{new.slug}/blob/{new.branch}/"),
@@ -191,7 +193,7 @@ def _retarget_config(text: str, new: Repo) -> str:
     return "".join(lines)
 
 
-def _rewrite_notebook(path: Path, rewrite: Callable[[str], str]) -> bool:
+def rewrite_notebook(path: Path, rewrite: Callable[[str], str]) -> bool:
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -236,7 +238,7 @@ def _mentions(root: Path, paths: Iterable[Path], old: Repo) -> list[str]:
     return found
 
 
-def _fresh_chapters(root: Path) -> list[str]:
+def fresh_chapters(root: Path) -> list[str]:
     """Chapters whose stored outputs are fresh now (empty when fingerprints do not apply)."""
     from course_utils import profiles
     from course_utils.tooling import freshness
@@ -256,16 +258,16 @@ def retarget(url: str, branch: str = "main", root: Path = Path(".")) -> Result:
     new = parse_url(url, branch)
     old = configured(root)
     result = Result(old=old, new=new)
-    fresh = _fresh_chapters(root)
+    fresh = fresh_chapters(root)
     rewrite = rewriter(old, new)
     paths = files(root)
     for path in paths:
         rel = path.relative_to(root)
         if path.suffix == ".ipynb":
-            if _rewrite_notebook(path, rewrite):
+            if rewrite_notebook(path, rewrite):
                 result.changed.append(rel)
             continue
-        if not _is_text(path):
+        if not is_text(path):
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -284,7 +286,7 @@ def retarget(url: str, branch: str = "main", root: Path = Path(".")) -> Result:
             freshness.record(chapter, freshness.fingerprint(chapter, root), root)
         result.refingerprinted = fresh
     if old.slug.lower() != new.slug.lower():
-        result.mentions = _mentions(root, [p for p in paths if _is_text(p) or p.suffix == ".ipynb"],
+        result.mentions = _mentions(root, [p for p in paths if is_text(p) or p.suffix == ".ipynb"],
                                     old)
     return result
 
@@ -302,7 +304,7 @@ CHECK_SKIPS = {"tests"}
 _CLONE_RE = re.compile(rf"git clone (https://github\.com/{_NAME}/{_NAME})")
 
 
-def _notebook_texts(path: Path) -> list[str]:
+def notebook_sources(path: Path) -> list[str]:
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -317,7 +319,7 @@ def check(root: Path = Path(".")) -> list[str]:
     commands, CITATION.cff's ``repository-code``/``url``, and the issues button.
     """
     repo = configured(root)
-    install = f"git+{repo.url}@{repo.branch}"
+    install = f"git+{repo.url}@"
     problems: list[str] = []
     config = yaml.safe_load((root / CONFIG).read_text())
     if not (config.get("html") or {}).get("use_issues_button"):
@@ -327,8 +329,8 @@ def check(root: Path = Path(".")) -> list[str]:
         if rel.parts[0] in CHECK_SKIPS:
             continue
         if path.suffix == ".ipynb":
-            texts = _notebook_texts(path)
-        elif _is_text(path):
+            texts = notebook_sources(path)
+        elif is_text(path):
             try:
                 texts = [path.read_text(encoding="utf-8")]
             except UnicodeDecodeError:
@@ -337,8 +339,8 @@ def check(root: Path = Path(".")) -> list[str]:
             continue
         text = "\n".join(texts)
         for found in _INSTALL_RE.findall(text):
-            if found != install:
-                problems.append(f"{rel}: install line {found!r}, expected {install!r}")
+            if not found.startswith(install):
+                problems.append(f"{rel}: install line {found!r}, expected {install}<release tag>")
         for match in _COLAB_RE.finditer(text):
             if match["slug"].lower() != repo.slug.lower() or match["branch"] != repo.branch:
                 problems.append(f"{rel}: Colab link to {match['slug']}@{match['branch']}, "
@@ -350,7 +352,7 @@ def check(root: Path = Path(".")) -> list[str]:
                 problems.append(f"{rel}: `git clone {found}`, expected `git clone {repo.url}`")
         in_notebooks = any(rel.parent == d for d in NOTEBOOK_DIRS)
         if path.suffix == ".ipynb" and in_notebooks and install not in text:
-            problems.append(f"{rel}: no Colab install line {install!r}")
+            problems.append(f"{rel}: no Colab install line {install}<release tag>")
     citation = root / "CITATION.cff"
     if citation.is_file():
         cff = yaml.safe_load(citation.read_text())
