@@ -17,7 +17,7 @@ export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup chromium data book test run refresh report student bench compat colab rehearse lint clean ci-lint retarget release
+.PHONY: help setup chromium data mathjax book pdf bundle test run refresh report student bench compat colab rehearse lint clean ci-lint retarget release
 
 help:
 	@echo "make book      set up, then build the site into _build/html from stored outputs"
@@ -30,6 +30,8 @@ help:
 	@echo "make bench     measured speed ratios (benchmarks/results.json)"
 	@echo "make student   update the committed student copies in notebooks/student/ (never overwrites edits)"
 	@echo "make retarget URL=https://github.com/<owner>/<repo> [BRANCH=main]  point a fork's links at it"
+	@echo "make pdf       the whole book as one PDF in _build/pdf/ (offline)"
+	@echo "make bundle    the site, chapters and student copies in one zip (offline)"
 	@echo "make release VERSION=x.y.z  set the version, pin every install line to @vx.y.z, commit and tag"
 
 $(STAMP): pyproject.toml
@@ -40,12 +42,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Debian's Chromium for the browser test of the built site (needs apt; CI runs as root).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+# $(call apt,PACKAGE,COMMAND): apt-get install PACKAGE unless COMMAND exists (CI runs as root).
+apt = command -v $(2) >/dev/null 2>&1 || { \
 	  SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
-	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
-	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+	  $$SUDO apt-get install -y -q $(1) >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $(1) >/dev/null; }; }
+
+# Debian's Chromium for the browser test of the built site and for the PDF, and poppler's
+# pdftotext for the PDF's test (needs apt; CI runs as root).
+chromium:
+	@$(call apt,chromium,chromium)
+	@$(call apt,poppler-utils,pdftotext)
 
 # Debian's Fashion-MNIST, the real data of the book profile offline (needs apt; CI runs as root).
 FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
@@ -56,7 +63,16 @@ data:
 	  { $$SUDO apt-get update -q >/dev/null && \
 	    $$SUDO apt-get install -y -q dataset-fashion-mnist >/dev/null; }; }
 
-book: $(STAMP)
+# MathJax, pinned in book/vendor/package-lock.json, is served from the site itself so that
+# math renders offline (a downloaded site, the bundle, the PDF). Needs npm (apt-get install npm).
+MATHJAX := book/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
+mathjax: $(MATHJAX)
+$(MATHJAX): book/vendor/package-lock.json
+	@$(call apt,npm,npm)
+	npm ci --prefix book/vendor --no-audit --no-fund --loglevel=error
+	@touch $@
+
+book: $(STAMP) mathjax
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
 	@test -f _build/html/index.html && echo "Site: _build/html/index.html"
@@ -72,7 +88,7 @@ NBVAL_JOBS ?= 1
 # notebooks and records their metrics; 3) the chapters' lessons are asserted on those
 # metrics; 4) the timing table: every chapter's smoke and book time in seconds and in
 # calibration units, the budgets checked in those units and reported, never asserted.
-test: $(STAMP) chromium data ci-lint
+test: $(STAMP) chromium data mathjax ci-lint
 	@rm -rf $(NBVAL_METRICS) _build/metrics/smoke _build/metrics/calibration.json _build/report/timings.md
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests --ignore=tests/lessons \
 	    --ignore=tests/test_notebooks.py -n $(PYTEST_JOBS) --dist loadscope --durations=15
@@ -86,6 +102,15 @@ test: $(STAMP) chromium data ci-lint
 	$(BIN)/python -m course_utils timings --metrics _build/metrics --write _build/report/timings.md
 	$(BIN)/ruff check .
 	@$(MAKE) --no-print-directory colab
+
+# The whole book as one PDF: the single-page HTML build printed by Debian's Chromium (offline,
+# math rendered, bookmarks from the headings) into _build/pdf/.
+pdf: $(STAMP) chromium mathjax
+	$(BIN)/python -m course_utils pdf
+
+# One zip that opens offline: the built site, the seven chapters and the seven student copies.
+bundle: book
+	$(BIN)/python -m course_utils bundle
 
 run: $(STAMP) data
 	$(BIN)/python -m course_utils run --chapter $(CHAPTER) --profile $(PROFILE) $(if $(SET),--set $(SET),)

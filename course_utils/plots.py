@@ -3,6 +3,21 @@
 Every function returns the matplotlib ``Figure`` it drew, with a title and axis labels, so a
 notebook can write ``fig = plots.history_curves(...)`` (assigning keeps the repr out of the
 stored outputs) and the book shows the figure.
+
+The helpers are built so that a figure cannot mislead:
+
+* signed quantities (kernels, filters, feature maps, filter responses) use a diverging map
+  (or grey) centred at zero on a symmetric range, with a colour bar;
+* a channel panel gets brighter as its value grows (black to the channel's colour);
+* epoch axes have whole-number ticks, log axes label only the values plotted or the decades;
+* axis labels are words ("validation accuracy"), never history keys (``val_accuracy``);
+* grid captions sit in space of their own, never over the image above them;
+* curves over seeds draw the band from the lowest to the highest seed.
+
+Every figure also carries a description for readers who cannot see it: :func:`describe` sets
+its alt text and caption (each helper writes a default alt text from what it drew), and in a
+notebook the description travels with the image output's metadata, where ``make refresh``
+picks it up (:func:`description`).
 """
 
 from __future__ import annotations
@@ -12,8 +27,83 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter, NullLocator
 
 RIGHT, WRONG = "tab:green", "tab:red"
+DIVERGING = "RdBu_r"  # blue below zero, white at zero, red above
+METADATA_KEY = "course_utils"  # where a figure's description rides in the output metadata
+
+# History keys as words, for axis labels and legends.
+LABELS = {
+    "loss": "training loss", "val_loss": "validation loss",
+    "accuracy": "training accuracy", "val_accuracy": "validation accuracy",
+    "error": "training error", "val_error": "validation error",
+    "top5": "training top-5 accuracy", "val_top5": "validation top-5 accuracy",
+}
+
+
+def label(key: str) -> str:
+    """A metric key in words: ``"val_accuracy"`` -> ``"validation accuracy"``."""
+    if key in LABELS:
+        return LABELS[key]
+    words = key.replace("_", " ")
+    return "validation " + words[4:] if words.startswith("val ") else words
+
+
+def describe(fig: Figure, alt: str | None = None, caption: str | None = None) -> Figure:
+    """Attach ``alt`` text (what the figure shows: its axes and the point to notice) and a
+    ``caption`` to ``fig``; either may be left as it is. Returns ``fig``."""
+    text = dict(getattr(fig, "_course_description", {}) or {})
+    for key, value in (("alt", alt), ("caption", caption)):
+        if value is not None:
+            value = " ".join(str(value).split())
+            if not value:
+                raise ValueError(f"an empty {key} describes nothing: write what the figure shows")
+            text[key] = value
+    fig._course_description = text
+    return fig
+
+
+def description(fig: Figure) -> dict[str, str]:
+    """The alt text and caption attached to ``fig`` (empty when none)."""
+    return dict(getattr(fig, "_course_description", {}) or {})
+
+
+def _names(names: Sequence[str]) -> str:
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def integer_ticks(ax: plt.Axes, axis: str = "x") -> None:
+    """Whole-number ticks (epochs, layers, steps) on ``axis``."""
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
+
+
+def log_ticks(ax: plt.Axes, axis: str = "x", values: Sequence[float] | None = None) -> None:
+    """A readable log axis: labels at ``values`` (those plotted) or at the decades only, with
+    unlabelled minor ticks, so no two labels collide."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if values is not None:
+        target.set_major_locator(FixedLocator([float(v) for v in values]))
+        target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        target.set_minor_locator(NullLocator())
+    target.set_minor_formatter(NullFormatter())
+
+
+def symmetric_limit(values: np.ndarray, percentile: float = 100.0) -> float:
+    """The half-width of a range centred at zero that holds ``percentile`` % of ``|values|``."""
+    values = np.abs(np.asarray(values, dtype=float))
+    limit = float(np.percentile(values, percentile)) if values.size else 0.0
+    return limit if limit > 0 else 1.0
+
+
+def _black_to(colour: str) -> LinearSegmentedColormap:
+    return LinearSegmentedColormap.from_list(f"black-{colour}", ["black", colour])
 
 
 def _as_history(h: Any) -> Mapping[str, Sequence[float]]:
@@ -40,13 +130,17 @@ def history_curves(histories: Mapping[str, Any], metrics: Sequence[str] = ("loss
                 ax.plot(epochs, hist[f"val_{metric}"], color=colour, linestyle="--",
                         label=f"{name} (validation)")
         ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
-        ax.set_title(metric)
+        ax.set_ylabel(label(metric).removeprefix("training "))
+        ax.set_title(label(metric).removeprefix("training "))
+        integer_ticks(ax)
         ax.grid(alpha=0.3)
     axes[0][-1].legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    kinds = "training solid, validation dashed" if validation else "training"
+    return describe(fig, alt=(
+        f"Line charts of {_names([label(m).removeprefix('training ') for m in metrics])} "
+        f"against epoch for {_names(list(histories))} ({kinds})."))
 
 
 def _show(ax: plt.Axes, image: np.ndarray) -> None:
@@ -63,7 +157,9 @@ def _show(ax: plt.Axes, image: np.ndarray) -> None:
 def _grid(n: int, cols: int, cell: tuple[float, float]) -> tuple[plt.Figure, list[plt.Axes]]:
     """A figure with ``n`` axes in rows of ``cols`` (no ticks); spare cells are hidden."""
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(cell[0] * cols, cell[1] * rows), squeeze=False)
+    # Constrained layout gives every caption its own space above its image.
+    fig, axes = plt.subplots(rows, cols, figsize=(cell[0] * cols, cell[1] * rows + 0.4),
+                             squeeze=False, layout="constrained")
     flat = list(axes.flat)
     for ax in flat:
         ax.set_xticks([])
@@ -84,8 +180,8 @@ def image_grid(images: np.ndarray, labels: Sequence[int] | None = None,
             label = labels[i]
             ax.set_title(class_names[label] if class_names is not None else str(label), fontsize=8)
     fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    shown = "" if labels is None else ", each captioned with its class"
+    return describe(fig, alt=f"A grid of {len(images)} images{shown}.")
 
 
 def prediction_grid(images: np.ndarray, y_true: Sequence[int], y_pred: Sequence[int],
@@ -100,9 +196,11 @@ def prediction_grid(images: np.ndarray, y_true: Sequence[int], y_pred: Sequence[
         ax.set_title(f"{class_names[int(y_pred[i])]}\n({class_names[int(y_true[i])]})",
                      fontsize=7, color=RIGHT if ok else WRONG)
     correct = int(np.sum(np.asarray(y_true[:n]) == np.asarray(y_pred[:n])))
-    fig.suptitle(f"{title}: {correct} of {n} right")
-    fig.tight_layout()
-    return fig
+    # The count says something only when the grid mixes right and wrong predictions.
+    fig.suptitle(f"{title}: {correct} of {n} right" if 0 < correct < n else title)
+    return describe(fig, alt=(
+        f"A grid of {n} images, each captioned with the predicted class above the true class "
+        f"in brackets; {correct} of the {n} predictions are right."))
 
 
 def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], class_names: Sequence[str],
@@ -122,78 +220,123 @@ def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], class_names: 
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     ax.set_title(title)
-    fig.colorbar(im, ax=ax, fraction=0.046)
+    fig.colorbar(im, ax=ax, fraction=0.046, label="images")
     fig.tight_layout()
-    return fig
+    right = int(np.trace(counts))
+    return describe(fig, alt=(
+        f"A {k} by {k} table of counts, true class in rows and predicted class in columns, "
+        f"darker for larger counts; {right} of {int(counts.sum())} images lie on the diagonal "
+        "(predicted right)."))
 
 
 def channels(image: np.ndarray, names: Sequence[str] = ("red", "green", "blue"),
              title: str = "An RGB image is three matrices") -> plt.Figure:
-    """The image and each of its channels side by side, each channel in its own colour map."""
-    cmaps = ("Reds", "Greens", "Blues")
+    """The image and each of its channels side by side. A channel panel runs from black (0)
+    to its own colour (255), so it is brighter where the channel's value is larger, as the
+    channel contributes to the image."""
+    colours = ("red", "lime", "blue")  # pure colours: full brightness at 255
     fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
     _show(axes[0], image)
     axes[0].set_title("image")
     for c, ax in enumerate(axes[1:]):
-        im = ax.imshow(image[..., c], cmap=cmaps[c], vmin=0, vmax=255)
+        im = ax.imshow(image[..., c], cmap=_black_to(colours[c]), vmin=0, vmax=255)
         ax.set_title(f"{names[c]} channel")
         ax.set_xticks([])
         ax.set_yticks([])
-        fig.colorbar(im, ax=ax, fraction=0.046)
+        fig.colorbar(im, ax=ax, fraction=0.046, label="value")
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return describe(fig, alt=(
+        f"An image and its {_names(list(names))} channels as separate panels, each channel "
+        "drawn from black at 0 to its own colour at 255, so brighter means a larger value."))
 
 
 def filters(kernels: np.ndarray, title: str = "First-layer filters", cols: int = 8) -> plt.Figure:
-    """Conv kernels of shape ``(kh, kw, in, out)``: RGB when ``in == 3``, else channel 0."""
-    k = np.asarray(kernels)
+    """Conv kernels of shape ``(kh, kw, in, out)`` on one symmetric scale shared by all.
+
+    With three input channels each kernel is drawn as colour: every channel's weight maps
+    linearly from -m (0 of that colour) to +m (full colour), so a weight of 0 is mid-grey.
+    Otherwise channel 0 is drawn in a diverging map, blue below zero and red above. The
+    colour bar gives m, the largest absolute weight."""
+    k = np.asarray(kernels, dtype=float)
+    limit = symmetric_limit(k)
+    rgb = k.shape[2] == 3
     fig, axes = _grid(k.shape[-1], cols, (1.2, 1.3))
     for i, ax in enumerate(axes):
         w = k[..., i]
-        if w.shape[-1] == 3:
-            w = (w - w.min()) / (np.ptp(w) + 1e-8)
-            ax.imshow(w)
+        if rgb:
+            ax.imshow(np.clip(w / (2 * limit) + 0.5, 0.0, 1.0))
         else:
-            ax.imshow(w[..., 0], cmap="gray")
+            ax.imshow(w[..., 0], cmap=DIVERGING, vmin=-limit, vmax=limit)
         ax.set_title(str(i), fontsize=7)
+    bar = ScalarMappable(Normalize(-limit, limit), cmap="gray" if rgb else DIVERGING)
+    fig.colorbar(bar, ax=axes, shrink=0.8,
+                 label="weight, each colour channel" if rgb else "weight")
     fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    how = ("in colour, mid-grey for zero" if rgb
+           else "blue for negative, white for zero and red for positive weights")
+    return describe(fig, alt=(
+        f"A grid of {k.shape[-1]} {k.shape[0]} by {k.shape[1]} convolution kernels on one "
+        f"scale from -{limit:.2g} to {limit:.2g}, {how}."))
 
 
 def feature_maps(maps: np.ndarray, title: str = "Feature maps", cols: int = 8,
                  max_maps: int = 32) -> plt.Figure:
-    """Channels of one activation tensor ``(h, w, c)`` as grey images."""
-    maps = np.asarray(maps)
-    fig, axes = _grid(min(maps.shape[-1], max_maps), cols, (1.3, 1.4))
+    """Channels of one activation tensor ``(h, w, c)`` on one scale shared by all: a diverging
+    map centred at zero when some values are negative, else black (0) to bright (the
+    largest value), with a colour bar."""
+    maps = np.asarray(maps, dtype=float)
+    n = min(maps.shape[-1], max_maps)
+    shown = maps[..., :n]
+    signed = bool(np.any(shown < 0))
+    if signed:
+        limit = symmetric_limit(shown)
+        cmap, norm = DIVERGING, Normalize(-limit, limit)
+    else:
+        cmap, norm = "magma", Normalize(0.0, float(shown.max()) or 1.0)
+    fig, axes = _grid(n, cols, (1.3, 1.4))
     for i, ax in enumerate(axes):
-        ax.imshow(maps[..., i], cmap="viridis")
+        ax.imshow(shown[..., i], cmap=cmap, norm=norm)
         ax.set_title(str(i), fontsize=7)
+    fig.colorbar(ScalarMappable(norm, cmap=cmap), ax=axes, shrink=0.8, label="activation")
     fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    how = ("blue below zero, white at zero, red above" if signed
+           else "black at zero, brighter for larger values")
+    return describe(fig, alt=(
+        f"A grid of {n} feature maps of {maps.shape[0]} by {maps.shape[1]} values on one "
+        f"scale, {how}."))
 
 
 def metric_vs_size(table: Any, xlabel: str, ylabel: str, title: str,
-                   logx: bool = True, logy: bool = False) -> plt.Figure:
+                   logx: bool = True, logy: bool = False, low: Any = None,
+                   high: Any = None) -> plt.Figure:
     """One line per column of ``table`` (a DataFrame indexed by a size, or by a step count),
-    with markers; ``logy`` puts the values on a log scale too."""
+    with markers; ``logy`` puts the values on a log scale too. ``low`` and ``high`` (tables
+    of the same shape: the lowest and highest seed) draw each line's seed band."""
     fig, ax = plt.subplots(figsize=(6, 3.8))
-    for column in table.columns:
-        ax.plot(table.index, table[column], marker="o", label=str(column))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, column in enumerate(table.columns):
+        colour = colours[i % len(colours)]
+        ax.plot(table.index, table[column], marker="o", label=str(column), color=colour)
+        if low is not None and high is not None:
+            ax.fill_between(table.index, low[column], high[column], color=colour, alpha=0.2)
     if logx:
         ax.set_xscale("log")
-        ax.set_xticks(list(table.index), [str(i) for i in table.index])
+        log_ticks(ax, "x", list(table.index))
     if logy:
         ax.set_yscale("log")
+        log_ticks(ax, "y")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    return fig
+    band = ", each with a band from the lowest to the highest seed" if low is not None else ""
+    scale = " on log scales" if logx and logy else " on a log scale" if logx else ""
+    return describe(fig, alt=(
+        f"Line chart of {ylabel} against {xlabel}{scale} for {_names(list(map(str, table.columns)))}"
+        f"{band}."))
 
 
 def activation_statistics(stats: Mapping[str, Any],
@@ -218,6 +361,7 @@ def activation_statistics(stats: Mapping[str, Any],
         ax.set_xticks(np.arange(1, len(names) + 1), names, rotation=45, ha="right", fontsize=8)
         if logy:
             ax.set_yscale("log")
+            log_ticks(ax, "y")
         ax.set_xlabel("layer")
         ax.set_ylabel(f"{column}{' (log scale)' if logy else ''}")
         ax.set_title(column)
@@ -225,7 +369,9 @@ def activation_statistics(stats: Mapping[str, Any],
     axes[0][-1].legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return describe(fig, alt=(
+        f"Line charts of {_names(list(columns))} per layer, in order from the input, for "
+        f"{_names(list(stats))}{' on a log scale' if logy else ''}."))
 
 
 def matrices(panels: Mapping[str, np.ndarray], highlight: Mapping[str, tuple[int, int, int, int]]
@@ -241,7 +387,11 @@ def matrices(panels: Mapping[str, np.ndarray], highlight: Mapping[str, tuple[int
                              gridspec_kw={"width_ratios": widths}, squeeze=False)
     for ax, (name, m) in zip(axes[0], panels.items()):
         m = np.asarray(m, dtype=float)
-        ax.imshow(m, cmap="Blues", vmin=min(m.min(), 0), vmax=max(m.max(), 1) * 1.6)
+        if np.any(m < 0):  # signed (a kernel, a filtered patch): diverging, centred at zero
+            limit = symmetric_limit(m) * 1.6
+            ax.imshow(m, cmap=DIVERGING, vmin=-limit, vmax=limit)
+        else:
+            ax.imshow(m, cmap="Blues", vmin=0, vmax=max(m.max(), 1) * 1.6)
         for (i, j), v in np.ndenumerate(m):
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=9)
         if name in highlight:
@@ -254,27 +404,40 @@ def matrices(panels: Mapping[str, np.ndarray], highlight: Mapping[str, tuple[int
         ax.set_title(f"{name} ({m.shape[0]}x{m.shape[1]})", fontsize=10)
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    shapes = _names([f"{name} ({np.shape(m)[0]} by {np.shape(m)[1]})" for name, m in panels.items()])
+    marked = f"; outlined in red: {_names(list(highlight))}" if highlight else ""
+    return describe(fig, alt=f"Matrices with every value written in its cell: {shapes}{marked}.")
 
 
 def filter_responses(images: Mapping[str, np.ndarray], title: str = "Filter responses",
                      cols: int = 3) -> plt.Figure:
-    """Grey images (e.g. one photo filtered by several kernels), each scaled to its own range
-    with a colour bar, so negative responses stay visible."""
+    """Grey images (e.g. one photo filtered by several kernels), each with a colour bar. A
+    signed response is drawn on a range centred at zero that clips the largest 1 % of
+    ``|response|`` (mid-grey is 0, dark negative, light positive), so a few extreme pixels do
+    not wash the edges out; an image without negative values runs from 0 to its 99.5th
+    percentile."""
     n = len(images)
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.6 * rows), squeeze=False)
     for ax, (name, image) in zip(axes.flat, images.items()):
-        im = ax.imshow(np.asarray(image, dtype=float), cmap="gray")
+        image = np.asarray(image, dtype=float)
+        if np.any(image < 0):
+            limit = symmetric_limit(image, 99.0)
+            im = ax.imshow(image, cmap="gray", vmin=-limit, vmax=limit)
+        else:
+            im = ax.imshow(image, cmap="gray", vmin=0,
+                           vmax=float(np.percentile(image, 99.5)) or 1.0)
         ax.set_title(name, fontsize=10)
         ax.set_xlabel("x (pixels)")
         ax.set_ylabel("y (pixels)")
-        fig.colorbar(im, ax=ax, fraction=0.046)
+        fig.colorbar(im, ax=ax, fraction=0.046, extend="both", label="response")
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return describe(fig, alt=(
+        f"{n} grey panels, {_names(list(images))}; in a signed response mid-grey is zero, "
+        "dark is negative and light is positive."))
 
 
 def side_by_side(images: Mapping[str, np.ndarray], title: str = "Images",
@@ -296,7 +459,7 @@ def side_by_side(images: Mapping[str, np.ndarray], title: str = "Images",
         ax.axis("off")
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return describe(fig, alt=f"{n} images side by side: {_names(list(images))}.")
 
 
 def pixel_values(image: np.ndarray, title: str = "An image is a matrix of numbers",
@@ -323,7 +486,9 @@ def pixel_values(image: np.ndarray, title: str = "An image is a matrix of number
     ax.set_ylabel("row")
     ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return describe(fig, alt=(
+        f"A {h} by {w} grey image with each pixel's value written on it, from "
+        f"{image.min():g} (black) to {image.max():g} (white)."))
 
 
 
@@ -347,10 +512,90 @@ def curves_over_seeds(runs: Mapping[str, Sequence[Any]],
             ax.fill_between(epochs, values.min(axis=0), values.max(axis=0), color=colour,
                             alpha=0.2)
         ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
-        ax.set_title(f"{metric} (band: lowest to highest seed)")
+        ax.set_ylabel(label(metric))
+        ax.set_title(f"{label(metric)} (band: lowest to highest seed)")
+        integer_ticks(ax)
         ax.grid(alpha=0.3)
     axes[0][-1].legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return describe(fig, alt=(
+        f"Line charts of {_names([label(m) for m in metrics])} against epoch for "
+        f"{_names(list(runs))}: each line is the mean over seeds, with a band from the lowest "
+        "to the highest seed."))
+
+
+# --- descriptions in notebooks ------------------------------------------------------------
+
+
+def generic_description(fig: Figure) -> dict[str, str]:
+    """A description read off a figure drawn without a helper: its title and, per panel, its
+    title, axis labels and legend entries. Better than a file name, short of the point to
+    notice, which :func:`describe` adds."""
+    title = fig._suptitle.get_text().strip() if fig._suptitle is not None else ""
+    panels = []
+    for ax in fig.axes:
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        parts = []
+        if ax.get_title():
+            parts.append(f"'{ax.get_title()}'")
+        if ax.get_xlabel() or ax.get_ylabel():
+            parts.append(f"{ax.get_ylabel() or 'values'} against {ax.get_xlabel() or 'position'}")
+        legend = ax.get_legend()
+        if legend is not None:
+            parts.append("for " + _names([t.get_text() for t in legend.get_texts()]))
+        if ax.images and not (ax.get_xlabel() or ax.get_ylabel()):
+            parts.append("an image")
+        if parts:
+            panels.append(" ".join(parts))
+    if len(panels) > 6:
+        panels = panels[:6] + [f"and {len(panels) - 6} more panels"]
+    kind = "A figure" if len(panels) <= 1 else f"A figure of {len(panels)} panels"
+    caption = title or (fig.axes[0].get_title() if fig.axes else "")
+    alt = f"{kind}{(' titled ' + repr(title)) if title else ''}: {'; '.join(panels) or 'a drawing'}."
+    return {"alt": " ".join(alt.split()), **({"caption": caption} if caption else {})}
+
+
+def _with_description(draw: Any) -> Any:
+    def draw_with_description(fig: Figure, *args: Any, **kwargs: Any) -> Any:
+        data = draw(fig, *args, **kwargs)
+        metadata = None
+        if isinstance(data, tuple) and len(data) == 2:
+            data, metadata = data
+        text = {**generic_description(fig), **description(fig)}
+        if "caption" not in text and fig._suptitle is not None:
+            text["caption"] = fig._suptitle.get_text()
+        return data, {**(metadata or {}), METADATA_KEY: text}
+
+    draw_with_description.course_utils_wrapped = True
+    return draw_with_description
+
+
+def carry_descriptions_in_notebook() -> bool:
+    """In a Jupyter kernel, make every figure's PNG output carry its description in the
+    output's metadata (``metadata["image/png"]["course_utils"]``), where ``make refresh``
+    finds it and writes the alt text and caption into the cell's ``mystnb`` metadata.
+    True when it is in place."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import matplotlib
+
+    if "inline" in str(matplotlib.get_backend()).lower():
+        plt.switch_backend(matplotlib.get_backend())  # registers the inline PNG formatter now
+    png = shell.display_formatter.formatters.get("image/png")
+    try:
+        draw = png.lookup_by_type(Figure)
+    except (KeyError, AttributeError):
+        return False
+    if not getattr(draw, "course_utils_wrapped", False):
+        png.for_type(Figure, _with_description(draw))
+    return True
+
+
+carry_descriptions_in_notebook()

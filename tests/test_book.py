@@ -181,3 +181,178 @@ def test_site_in_headless_chromium(site, served):
             page.screenshot(path=str(SCREENSHOTS / (rel.replace("/", "_") + ".png")), full_page=False)
         browser.close()
     assert not problems, "\n".join(problems)
+
+
+def _offline_page(pw):
+    """A Chromium page that loads only files from the disk: every other request is refused
+    and recorded, the way an offline reader's browser would fail it."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+        "--no-sandbox", "--disable-gpu", "--no-first-run", "--allow-file-access-from-files",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith("file://"):
+            request_route.continue_()
+        else:
+            refused.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return browser, page, refused
+
+
+def _rendered_math(page) -> dict:
+    if not page.evaluate("document.querySelectorAll('span.math, div.math').length"):
+        return {"math": 0, "rendered": 0, "raw": []}  # Sphinx loads MathJax only where needed
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                           timeout=60_000)
+    page.evaluate("() => MathJax.startup.promise")
+    return page.evaluate(
+        "() => { const m = Array.from(document.querySelectorAll('span.math, div.math'));"
+        " return {math: m.length, rendered: m.filter(e => e.querySelector('mjx-container')).length,"
+        " raw: m.filter(e => !e.querySelector('mjx-container')).slice(0, 3)"
+        ".map(e => e.textContent.slice(0, 40))}; }")
+
+
+def test_math_renders_from_the_disk_with_the_network_blocked(site):
+    """Opened from the disk with no network (a downloaded site, the bundle), every chapter
+    page typesets its math with the MathJax the site serves itself."""
+    assert (site / "_static" / "mathjax" / "tex-mml-chtml.js").is_file()
+    from playwright.sync_api import sync_playwright
+
+    problems, with_math = [], 0
+    with sync_playwright() as pw:
+        browser, page, refused = _offline_page(pw)
+        for chapter in profiles.chapters():
+            name = profiles.notebook_name(chapter).replace(".ipynb", ".html")
+            refused.clear()
+            page.goto((site / "notebooks" / name).as_uri(), wait_until="load")
+            math = _rendered_math(page)
+            with_math += bool(math["math"])
+            if math["rendered"] != math["math"]:
+                problems.append(f"{name}: {math}")
+            if any("mathjax" in url.lower() for url in refused):
+                problems.append(f"{name}: MathJax requested from the network: {refused}")
+        browser.close()
+    assert not problems, "\n".join(problems)
+    assert with_math >= 6, "chapters 2-7 have math to render"
+
+
+def test_the_page_source_loads_mathjax_from_the_site_not_a_cdn(site):
+    for page in [site / "book" / "intro.html", *sorted((site / "notebooks").glob("0*.html"))]:
+        text = page.read_text()
+        assert "cdn.jsdelivr.net/npm/mathjax" not in text, page.name
+        if page.parent.name == "notebooks" and 'class="math' in text:
+            assert 'src="../_static/mathjax/tex-mml-chtml.js' in text, page.name
+
+
+def test_notebook_links_download_instead_of_showing_json(site):
+    from bs4 import BeautifulSoup
+
+    for chapter in profiles.chapters():
+        name = profiles.notebook_name(chapter)
+        soup = BeautifulSoup((site / "notebooks" / name.replace(".ipynb", ".html")).read_text(),
+                             "html.parser")
+        links = [a for a in soup.find_all("a", href=True)
+                 if a["href"].split("#")[0].endswith(".ipynb")
+                 and not a["href"].startswith(("http://", "https://"))]
+        assert len(links) >= 2, f"{name}: expected the chapter and student-copy downloads"
+        assert all(a.has_attr("download") for a in links), [
+            a["href"] for a in links if not a.has_attr("download")]
+
+
+def test_download_attribute_is_added_once_and_only_to_local_notebooks():
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        from notebook_downloads import add_download
+    finally:
+        sys.path.remove(str(ROOT / "book" / "_ext"))
+    html = ('<a class="btn btn-download-source" href="../_sources/notebooks/01.ipynb">x</a> '
+            '<a href="student/01.ipynb" download>y</a> <a href="01.html">z</a> '
+            '<a href="https://colab.research.google.com/github/a/b/blob/main/x.ipynb">c</a>')
+    out = add_download(html)
+    assert out.count(" download>") == 2
+    assert '<a class="btn btn-download-source" href="../_sources/notebooks/01.ipynb" download>' in out
+    assert '<a href="01.html">' in out and 'x.ipynb">c</a>' in out
+    assert add_download(out) == out
+
+
+def test_header_names_the_release_and_the_changes_page_lists_it(site):
+    from course_utils import __version__
+
+    page = (site / "notebooks" / profiles.notebook_name("01").replace(".ipynb", ".html"))
+    assert f"v{__version__}" in page.read_text()
+    changes = (site / "book" / "changes.html").read_text()
+    assert "Changes and errata" in changes and "Unreleased" in changes
+    assert f"{__version__}" in changes
+
+
+def test_bundle_holds_the_site_and_every_notebook_and_opens_offline(site, tmp_path):
+    import zipfile
+
+    from course_utils import __version__
+    from course_utils.tooling import bundle
+
+    path = bundle.build(ROOT, site, tmp_path)
+    assert path.name == f"cnn-course-v{__version__}.zip"
+    top = f"cnn-course-v{__version__}"
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "open")
+    for chapter in profiles.chapters():
+        name = profiles.notebook_name(chapter)
+        assert f"{top}/notebooks/{name}" in names and f"{top}/notebooks/student/{name}" in names
+        assert f"{top}/site/notebooks/{name.replace('.ipynb', '.html')}" in names
+    assert f"{top}/site/_static/mathjax/tex-mml-chtml.js" in names
+    readme = (tmp_path / "open" / top / "README.txt").read_text()
+    assert f"@v{__version__}" in readme and "site/index.html" in readme
+
+    from playwright.sync_api import sync_playwright
+
+    chapter = profiles.notebook_name("07").replace(".ipynb", ".html")
+    with sync_playwright() as pw:
+        browser, page, _ = _offline_page(pw)
+        page.goto((tmp_path / "open" / top / "site" / "notebooks" / chapter).as_uri(),
+                  wait_until="load")
+        math = _rendered_math(page)
+        images = page.evaluate("Array.from(document.images).filter(i => !i.complete || "
+                               "i.naturalWidth === 0).length")
+        browser.close()
+    assert math["math"] > 0 and math["rendered"] == math["math"], math
+    assert images == 0
+
+
+def test_a_bundle_of_an_unbuilt_site_is_refused(tmp_path):
+    from course_utils.tooling import bundle
+
+    with pytest.raises(bundle.BundleError, match="make book"):
+        bundle.build(ROOT, tmp_path / "no-site", tmp_path)
+
+
+def test_every_chapter_figure_has_alt_text_and_a_numbered_caption(site):
+    """A screen reader hears what each figure shows, and the text can refer to it by number:
+    every figure image has an alt text of a few words that is not its file name, inside a
+    figure with a numbered caption (written by `make refresh` from the plot's description)."""
+    from bs4 import BeautifulSoup
+
+    problems = []
+    for chapter in profiles.chapters():
+        name = profiles.notebook_name(chapter).replace(".ipynb", ".html")
+        soup = BeautifulSoup((site / "notebooks" / name).read_text(), "html.parser")
+        figures = [img for img in (soup.find("main") or soup).find_all("img")
+                   if "_images/" in img.get("src", "")]
+        assert figures, f"{name}: no figures"
+        for img in figures:
+            alt = " ".join(img.get("alt", "").split())
+            stem = Path(img["src"]).stem
+            if len(alt.split()) < 5 or stem in alt or alt.endswith((".png", ".svg")):
+                problems.append(f"{name}: {img['src']} alt {alt[:60]!r}")
+            figure = img.find_parent("figure")
+            number = figure.select_one("figcaption .caption-number") if figure else None
+            text = figure.select_one("figcaption .caption-text") if figure else None
+            if number is None or text is None or not text.get_text(strip=True):
+                problems.append(f"{name}: {img['src']} has no numbered caption")
+    assert not problems, f"{len(problems)} figures:\n" + "\n".join(problems[:40])

@@ -39,7 +39,8 @@ def test_least_privilege_and_limits(name):
         for key, value in job["permissions"].items():
             if value == "write":
                 assert (name, job_id, key) in {("publish", "deploy", "pages"),
-                                               ("publish", "deploy", "id-token")}, (
+                                               ("publish", "deploy", "id-token"),
+                                               ("publish", "release", "contents")}, (
                     f"{name}.{job_id}: {key}: write is not needed")
         for step in _steps(job):
             if step.get("uses", "").startswith("actions/checkout@"):
@@ -69,7 +70,7 @@ def test_ci_runs_make_test_in_bookworm_and_always_uploads():
 
 def test_publish_builds_with_student_copies_and_deploys_pages():
     wf = _load("publish")
-    assert wf["on"]["push"]["branches"] == ["main"] and "workflow_dispatch" in wf["on"]
+    assert wf["on"]["push"] == {"tags": ["v*.*.*"]} and "workflow_dispatch" in wf["on"]
     build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
     assert build["permissions"] == {"contents": "read"}
     runs = "\n".join(step.get("run", "") for step in _steps(build))
@@ -79,6 +80,16 @@ def test_publish_builds_with_student_copies_and_deploys_pages():
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert any("deploy-pages@" in s.get("uses", "") for s in _steps(deploy))
+
+
+def test_a_release_tag_attaches_the_pdf_and_the_bundle():
+    job = _load("publish")["jobs"]["release"]
+    assert job["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    assert job["permissions"] == {"contents": "write"}
+    runs = "\n".join(step.get("run", "") for step in _steps(job))
+    assert "make pdf bundle" in runs
+    assert 'gh release create "$TAG" _build/pdf/course.pdf "_build/cnn-course-$TAG.zip"' in runs
+    assert "${{" not in runs, "expressions reach the shell through env, not inline"
 
 
 def test_weekly_runs_every_chapter_online_and_the_colab_lane():

@@ -23,6 +23,10 @@ Commands:
 * ``release --version x.y.z``      set the version everywhere, pin every install line to
   ``@vx.y.z``, move the CHANGELOG's Unreleased notes, commit and tag
   (:mod:`course_utils.tooling.release`).
+* ``pdf``                          the whole book as one PDF in ``_build/pdf/``, offline
+  (:mod:`course_utils.tooling.pdf`);
+* ``bundle``                       the built site, the chapters and the student copies in
+  one zip that opens offline (:mod:`course_utils.tooling.bundle`).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from course_utils.tooling.execution import (
     execute,
     stamp_wall_time,
     strip_execution_metadata,
+    write_figure_descriptions,
 )
 from course_utils.tooling.report import ReportError, report_markdown
 
@@ -169,6 +174,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             target = Path(tmp) / name
             seconds = execute(source, target, None, metrics_dir)
             strip_execution_metadata(target)
+            write_figure_descriptions(target, chapter)
             shutil.copyfile(target, source)
         freshness.record(chapter, freshness.fingerprint(chapter))
         stamp_wall_time(metrics_dir / f"{chapter}.json", seconds, calibration)
@@ -284,12 +290,36 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from course_utils.tooling import pdf
+
+    try:
+        report = pdf.build(Path(args.root), Path(args.output_dir))
+    except pdf.PdfError as exc:
+        raise CliError(str(exc)) from None
+    print(f"PDF: {report.pdf}, {report.pages} pages, {report.images_in_pdf} images, "
+          f"{report.math} math elements rendered, {len(report.chapters)} top-level headings, "
+          f"built in {report.seconds:.0f} s")
+    return 0
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from course_utils.tooling import bundle
+
+    try:
+        path = bundle.build(Path(args.root), Path(args.site), Path(args.output_dir))
+    except bundle.BundleError as exc:
+        raise CliError(str(exc)) from None
+    print(f"bundle: {path} ({path.stat().st_size / 2**20:.1f} MiB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True,
                                 metavar="{list,run,rehearse,refresh,report,timings,student,retarget,"
-                                        "release}")
+                                        "release,pdf,bundle}")
     sub.add_parser("list", help="chapters and profiles").set_defaults(func=cmd_list)
     run = sub.add_parser("run", help="execute chapters into _build/executed with papermill")
     run.add_argument("--chapter", default="all", help="01, 1, 01,03 or all (default)")
@@ -349,6 +379,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="edit the files only; no clean-tree check, commit or tag")
     rel.add_argument("--root", default=".", help=argparse.SUPPRESS)
     rel.set_defaults(func=cmd_release)
+    pdf = sub.add_parser("pdf", help="the whole book as one PDF, offline")
+    pdf.add_argument("--output-dir", default=str(Path("_build") / "pdf"))
+    pdf.add_argument("--root", default=".", help=argparse.SUPPRESS)
+    pdf.set_defaults(func=cmd_pdf)
+    bun = sub.add_parser("bundle", help="site, chapters and student copies in one zip")
+    bun.add_argument("--site", default=str(Path("_build") / "html"))
+    bun.add_argument("--output-dir", default="_build")
+    bun.add_argument("--root", default=".", help=argparse.SUPPRESS)
+    bun.set_defaults(func=cmd_bundle)
     return parser
 
 

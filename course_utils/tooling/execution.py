@@ -79,3 +79,70 @@ def strip_execution_metadata(path: Path) -> None:
         if tags is not None and not tags:
             cell.metadata.pop("tags")
     nbformat.write(nb, path)
+
+
+FIGURE_KEY = "course_utils"  # plots.METADATA_KEY: a figure's description in its output metadata
+
+
+def _figure_descriptions(cell: Any) -> list[dict[str, str]]:
+    found = []
+    for output in cell.get("outputs", []):
+        text = (output.get("metadata", {}).get("image/png") or {}).get(FIGURE_KEY)
+        if isinstance(text, dict) and text.get("alt") and text not in found:
+            found.append(text)
+    return found
+
+
+def write_figure_descriptions(path: Path, chapter: str) -> int:
+    """Write each figure's alt text and caption where MyST-NB reads them.
+
+    A figure drawn in a notebook carries its description in its output's metadata
+    (:func:`course_utils.plots.carry_descriptions_in_notebook`). Here it becomes the cell's
+    ``mystnb.image.alt``, ``mystnb.figure.caption`` and a figure ``name``
+    (``fig-<chapter>-<cell id>``, for numbered references). An alt text, caption or name
+    written into the cell by hand is kept; only values this function wrote before (listed in
+    ``course_utils.generated``) are replaced. Returns the number of figure cells described."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    described = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        texts = _figure_descriptions(cell)
+        own = cell.metadata.get(FIGURE_KEY, {})
+        generated = set(own.get("generated", []))
+        mystnb = cell.metadata.get("mystnb", {})
+        image, figure = dict(mystnb.get("image", {})), dict(mystnb.get("figure", {}))
+        for field in generated:  # what this function wrote last time goes first
+            (image if field == "alt" else figure).pop(field, None)
+        generated = set()
+        if texts:
+            described += 1
+            alt = " ".join(t["alt"] for t in texts)
+            caption = " ".join(t["caption"] for t in texts if t.get("caption"))
+            values = {"alt": alt, "caption": caption, "name": f"fig-{chapter}-{cell.get('id')}"}
+            for field, value in values.items():
+                target = image if field == "alt" else figure
+                if value and not target.get(field):
+                    target[field] = value
+                    generated.add(field)
+        if image:
+            mystnb["image"] = image
+        else:
+            mystnb.pop("image", None)
+        if figure and figure.get("caption"):
+            mystnb["figure"] = figure
+        else:
+            mystnb.pop("figure", None)
+            generated.discard("name")
+        if mystnb:
+            cell.metadata["mystnb"] = mystnb
+        else:
+            cell.metadata.pop("mystnb", None)
+        if generated:
+            cell.metadata[FIGURE_KEY] = {"generated": sorted(generated)}
+        else:
+            cell.metadata.pop(FIGURE_KEY, None)
+    nbformat.write(nb, path)
+    return described

@@ -1,0 +1,42 @@
+"""Sphinx extension: links to notebooks download them.
+
+A browser shown a link to an ``.ipynb`` file may open its JSON as a page. After the build,
+every ``<a href="....ipynb">`` in the site (the download menu's chapter and student copy, and
+links in the text) gets the ``download`` attribute, so it saves the file instead.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+_HAS_DOWNLOAD = re.compile(r"(?:^|\s)download(?:\s*=|\s|$)")
+_ANCHOR = re.compile(r"<a\b(?P<attrs>[^>]*?\bhref=\"(?P<href>[^\"]+?\.ipynb)(?:#[^\"]*)?\"[^>]*)>")
+
+
+def add_download(html: str) -> str:
+    """``html`` with ``download`` on every anchor whose link ends in ``.ipynb``."""
+    def fix(match: re.Match[str]) -> str:
+        attrs = match["attrs"]
+        href = match["href"]
+        if href.startswith(("http://", "https://")) or _HAS_DOWNLOAD.search(attrs):
+            return match[0]
+        return f"<a{attrs} download>"
+
+    return _ANCHOR.sub(fix, html)
+
+
+def _rewrite(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        updated = add_download(text)
+        if updated != text:
+            page.write_text(updated, encoding="utf-8")
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("build-finished", _rewrite, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

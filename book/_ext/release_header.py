@@ -1,0 +1,35 @@
+"""Sphinx extension: the site's header names the release it was built from.
+
+The version has one source, ``course_utils/__init__.py`` (``make release`` sets it). Here it
+becomes Sphinx's ``version`` and ``release`` and is added to the title the header shows
+("Deep Learning Step by Step: CNNs, v0.2.0"), so a reader can tell which release a page is
+and look it up on the changes page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+INIT = Path("course_utils") / "__init__.py"
+
+
+def version(root: Path) -> str:
+    match = re.search(r'^__version__ = "([^"]+)"$', (root / INIT).read_text(), re.M)
+    if not match:
+        raise RuntimeError(f"{root / INIT}: no line `__version__ = \"x.y.z\"`")
+    return match[1]
+
+
+def _configure(app: Any, config: Any) -> None:
+    release = version(Path(app.srcdir))
+    config.version = config.release = release
+    title = config.html_title or config.project
+    if f"v{release}" not in title:
+        config.html_title = f"{title}, v{release}"
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("config-inited", _configure)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
