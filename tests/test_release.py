@@ -75,7 +75,14 @@ def test_make_release_in_a_clean_clone_updates_every_place_and_tags(tmp_path):
     clone = _clone(tmp_path)
     chapters = list(profiles.chapters())
     stale_before = freshness.stale(chapters, clone)
-    notes = release.move_unreleased((clone / "CHANGELOG.md").read_text(), "x", "y")
+    # Right after a release the Unreleased section is empty: write a note, as a change would.
+    log = (clone / "CHANGELOG.md").read_text()
+    empty = f"{release.UNRELEASED}\n\n{release.EMPTY_NOTE}\n"
+    if empty in log:
+        log = log.replace(empty, f"{release.UNRELEASED}\n\n- A change for students.\n", 1)
+        (clone / "CHANGELOG.md").write_text(log)
+        _git(clone, "commit", "-qam", "A change")
+    notes = release.move_unreleased(log, "x", "y")
     notes = notes.split("## [x] - y\n\n", 1)[1].split("\n## ", 1)[0].strip()
     venv = ROOT / ".venv"
     # -o: the clone's fresh pyproject.toml must not reinstall this venv.

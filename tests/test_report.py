@@ -99,6 +99,7 @@ def test_refresh_times_the_calibration_once_before_the_first_chapter(tmp_path, m
     monkeypatch.setattr(cli, "_dirty", lambda path: False)
     monkeypatch.setattr(cli, "execute", fake_execute)
     monkeypatch.setattr(cli, "strip_execution_metadata", lambda path: None)
+    monkeypatch.setattr(cli, "write_figure_descriptions", lambda path, chapter: 0)
     monkeypatch.setattr(calibration, "calibrate_quietly", fake_calibrate)
     monkeypatch.setattr(freshness, "record", lambda *a: None)
     monkeypatch.setattr(freshness, "fingerprint", lambda *a: "x")
@@ -137,6 +138,11 @@ def test_timings_table_in_both_units_reports_over_budget(tmp_path):
                     "chapter 02 book: 100.0 s = 200.0 units > 180.0 units (180 s on the "
                     "reference machine)"]
     assert "Over budget (reported, not a failure):" in text and f"- {over[0]}" in text
+    assert "Whole-book PDF" not in text
+    (tmp_path / "pdf.json").write_text(json.dumps({"pages": 116, "images_in_pdf": 46,
+                                                   "math": 285, "seconds": 21.6}))
+    text, _ = timings.timings_markdown(tmp_path, timings.Reference(1.0, calibration.VERSION))
+    assert "Whole-book PDF (make pdf): 116 pages, 46 images, 285 math elements" in text
 
 
 def test_timings_read_the_same_on_a_machine_twice_as_slow(tmp_path):

@@ -209,4 +209,9 @@ def timings_markdown(metrics_dir: Path, reference: Reference | None,
         lines += ["Over budget (reported, not a failure):", ""] + [f"- {line}" for line in over]
     elif checks:
         lines.append("Every recorded time is within its budget.")
+    pdf = _read(metrics_dir / "pdf.json")  # written by tests/test_pdf.py
+    if pdf:
+        lines += ["", f"Whole-book PDF (make pdf): {pdf.get('pages')} pages, "
+                      f"{pdf.get('images_in_pdf')} images, {pdf.get('math')} math elements "
+                      f"rendered, built in {fmt(pdf.get('seconds'))} s."]
     return "\n".join(lines) + "\n", over
