@@ -40,18 +40,20 @@ def test_jupyter_book_is_pinned_below_2():
 
 
 def test_colab_install_cells_point_at_the_configured_repository():
-    """Chapters and their student copies install from _config.yml's repository (the other
-    places that name it: tests/test_retarget.py::test_repository_links_agree_with_config)."""
+    """Chapters and their student copies install from _config.yml's repository, pinned to
+    the current release's tag (the other places that name it:
+    tests/test_retarget.py::test_repository_links_agree_with_config)."""
     import json
+
+    from course_utils import __version__
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     url = config["repository"]["url"]
-    branch = config["repository"]["branch"]
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     for path in notebooks + sorted((ROOT / "notebooks" / "student").glob("*.ipynb")):
         nb = json.loads(path.read_text())
         first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
         source = "".join(first_code["source"])
         assert 'if "google.colab" in sys.modules' in source, path.name
-        assert f"git+{url}@{branch}" in source, path.name
+        assert f"git+{url}@v{__version__}" in source, path.name
         assert source.index("pip install") < source.index("from course_utils"), path.name
