@@ -5,4 +5,4 @@ TensorFlow import (and its log noise) happens under control; the other modules i
 TensorFlow at module level.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
