@@ -8,22 +8,14 @@ and look it up on the changes page.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-INIT = Path("course_utils") / "__init__.py"
-
-
-def version(root: Path) -> str:
-    match = re.search(r'^__version__ = "([^"]+)"$', (root / INIT).read_text(), re.M)
-    if not match:
-        raise RuntimeError(f"{root / INIT}: no line `__version__ = \"x.y.z\"`")
-    return match[1]
+from course_utils.tooling.release import current
 
 
 def _configure(app: Any, config: Any) -> None:
-    release = version(Path(app.srcdir))
+    release = current(Path(app.srcdir))
     config.version = config.release = release
     title = config.html_title or config.project
     if f"v{release}" not in title:

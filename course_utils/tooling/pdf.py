@@ -69,8 +69,7 @@ MEASURE = """() => {
   return {math: math.length, unrendered: unrendered.length,
           unrendered_examples: unrendered.slice(0, 3).map(m => m.textContent.slice(0, 60)),
           overflowing_code: wide.length, images: imgs.length,
-          broken_images: imgs.filter(i => !i.complete || i.naturalWidth === 0).length,
-          h1: Array.from(document.querySelectorAll('h1')).map(h => h.textContent.replace('#', '').trim())};
+          broken_images: imgs.filter(i => !i.complete || i.naturalWidth === 0).length};
 }"""
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
           '<span class="title"></span> · page <span class="pageNumber"></span> of '
@@ -89,7 +88,6 @@ class PdfReport:
     images_in_pdf: int
     math: int
     overflowing_code: int
-    chapters: list[str]
     seconds: float
 
 
@@ -182,7 +180,7 @@ def build(root: Path = Path("."), out: Path = OUT) -> PdfReport:
     pages, images = _count_pdf_images(pdf)
     report = PdfReport(pdf=str(pdf), pages=pages, images_in_page=numbers["images"],
                        images_in_pdf=images, math=numbers["math"],
-                       overflowing_code=numbers["overflowing_code"], chapters=numbers["h1"],
+                       overflowing_code=numbers["overflowing_code"],
                        seconds=round(time.perf_counter() - start, 1))
     (out / REPORT_NAME).write_text(json.dumps(asdict(report), indent=1) + "\n")
     return report

@@ -39,7 +39,6 @@ EMPTY_NOTE = "Nothing yet."
 # History may name old tags and the tests hold example URLs: neither is rewritten.
 SKIP = {CHANGELOG}
 
-_VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _INIT_RE = re.compile(r'^__version__ = "([^"]*)"$', re.M)
 _PYPROJECT_RE = re.compile(r'^(version = )"([^"]*)"$', re.M)
 _CFF_VERSION_RE = re.compile(r"^(version: )(\S+)$", re.M)
@@ -63,11 +62,13 @@ class Result:
 
 
 def parse(version: str) -> tuple[int, int, int]:
-    match = _VERSION.fullmatch((version or "").strip().removeprefix("v"))
-    if not match:
-        raise ReleaseError(f"{version!r} is not a release version: give it as MAJOR.MINOR.PATCH, "
-                           "for example make release VERSION=0.3.0")
-    return int(match[1]), int(match[2]), int(match[3])
+    """``"0.3.0"`` (or ``"v0.3.0"``) as ``(0, 3, 0)``."""
+    from course_utils import version as versions
+
+    try:
+        return versions.parse((version or "").strip().removeprefix("v"))
+    except ValueError as exc:
+        raise ReleaseError(f"{exc} (make release VERSION=0.3.0)") from None
 
 
 def current(root: Path = Path(".")) -> str:
@@ -145,27 +146,8 @@ def _set_version_fields(root: Path, version: str, date: str) -> list[Path]:
     return changed
 
 
-def _pin_tree(root: Path, version: str) -> list[Path]:
-    changed = []
-    for path in retarget.files(root):
-        rel = path.relative_to(root)
-        if rel in SKIP or rel.parts[0] in retarget.CHECK_SKIPS:
-            continue
-        if path.suffix == ".ipynb":
-            if retarget.rewrite_notebook(path, lambda text: pin(text, version, notebook=True)):
-                changed.append(rel)
-            continue
-        if not retarget.is_text(path):
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            continue
-        updated = pin(text, version)
-        if updated != text:
-            path.write_text(updated, encoding="utf-8")
-            changed.append(rel)
-    return changed
+def _skipped(rel: Path) -> bool:
+    return rel in SKIP or rel.parts[0] in retarget.CHECK_SKIPS
 
 
 def release(version: str, root: Path = Path("."), *, date: str | None = None,
@@ -188,13 +170,13 @@ def release(version: str, root: Path = Path("."), *, date: str | None = None,
     changelog.write_text(updated_log)
     result.changed.append(CHANGELOG)
     result.changed += _set_version_fields(root, new, date)
-    result.changed += _pin_tree(root, new)
+    result.changed += retarget.rewrite_tree(
+        root, retarget.files(root), lambda text: pin(text, new),
+        notebook=lambda text: pin(text, new, notebook=True), skip=_skipped)
     if fresh:
         from course_utils.tooling import freshness
 
-        for chapter in fresh:
-            freshness.record(chapter, freshness.fingerprint(chapter, root), root)
-        result.refingerprinted = fresh
+        result.refingerprinted = retarget.rerecord_fingerprints(root, fresh)
         result.changed.append(freshness.STORE)
     problems = check(root)
     if problems:
@@ -217,19 +199,7 @@ def check(root: Path = Path(".")) -> list[str]:
         m = _CFF_VERSION_RE.search((root / CITATION).read_text())
         if m is None or m[2].strip("\"'") != version:
             problems.append(f"{CITATION}: version is {m[2] if m else None!r}, expected {version!r}")
-    for path in retarget.files(root):
-        rel = path.relative_to(root)
-        if rel in SKIP or rel.parts[0] in retarget.CHECK_SKIPS:
-            continue
-        if path.suffix == ".ipynb":
-            text = "\n".join(retarget.notebook_sources(path))
-        elif retarget.is_text(path):
-            try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                continue
-        else:
-            continue
+    for path, rel, text in retarget.texts(root, skip=_skipped):
         for match in _INSTALL_RE.finditer(text):
             if match[2] != tag(version):
                 problems.append(f"{rel}: install line pinned to @{match[2]}, expected "

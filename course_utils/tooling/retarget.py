@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -253,19 +253,20 @@ def fresh_chapters(root: Path) -> list[str]:
     return [c for c in chapters if c not in stale]
 
 
-def retarget(url: str, branch: str = "main", root: Path = Path(".")) -> Result:
-    """Rewrite every link to the configured repository in ``root`` into ``url``/``branch``."""
-    new = parse_url(url, branch)
-    old = configured(root)
-    result = Result(old=old, new=new)
-    fresh = fresh_chapters(root)
-    rewrite = rewriter(old, new)
-    paths = files(root)
+def rewrite_tree(root: Path, paths: Iterable[Path], rewrite: Callable[[str], str], *,
+                 notebook: Callable[[str], str] | None = None,
+                 skip: Callable[[Path], bool] = lambda rel: False) -> list[Path]:
+    """Apply ``rewrite`` to every text file of ``paths`` and to every notebook's sources and
+    text outputs (``notebook`` instead, when given), except where ``skip(rel)``; the files
+    changed, relative to ``root``."""
+    changed = []
     for path in paths:
         rel = path.relative_to(root)
+        if skip(rel):
+            continue
         if path.suffix == ".ipynb":
-            if rewrite_notebook(path, rewrite):
-                result.changed.append(rel)
+            if rewrite_notebook(path, notebook or rewrite):
+                changed.append(rel)
             continue
         if not is_text(path):
             continue
@@ -274,17 +275,39 @@ def retarget(url: str, branch: str = "main", root: Path = Path(".")) -> Result:
         except UnicodeDecodeError:
             continue
         updated = rewrite(text)
-        if rel == CONFIG:
-            updated = _retarget_config(updated, new)
         if updated != text:
             path.write_text(updated, encoding="utf-8")
-            result.changed.append(rel)
-    if fresh:
-        from course_utils.tooling import freshness
+            changed.append(rel)
+    return changed
 
-        for chapter in fresh:
-            freshness.record(chapter, freshness.fingerprint(chapter, root), root)
-        result.refingerprinted = fresh
+
+def rerecord_fingerprints(root: Path, chapters: list[str]) -> list[str]:
+    """Record ``chapters``' fingerprints anew: for edits that cannot change their outputs."""
+    from course_utils.tooling import freshness
+
+    for chapter in chapters:
+        freshness.record(chapter, freshness.fingerprint(chapter, root), root)
+    return chapters
+
+
+def retarget(url: str, branch: str = "main", root: Path = Path(".")) -> Result:
+    """Rewrite every link to the configured repository in ``root`` into ``url``/``branch``."""
+    new = parse_url(url, branch)
+    old = configured(root)
+    result = Result(old=old, new=new)
+    fresh = fresh_chapters(root)
+    rewrite = rewriter(old, new)
+    paths = files(root)
+    result.changed = rewrite_tree(root, paths, rewrite)
+    config = root / CONFIG
+    text = config.read_text(encoding="utf-8")
+    updated = _retarget_config(text, new)
+    if updated != text:
+        config.write_text(updated, encoding="utf-8")
+        if CONFIG not in result.changed:
+            result.changed.append(CONFIG)
+    if fresh:
+        result.refingerprinted = rerecord_fingerprints(root, fresh)
     if old.slug.lower() != new.slug.lower():
         result.mentions = _mentions(root, [p for p in paths if is_text(p) or p.suffix == ".ipynb"],
                                     old)
@@ -304,11 +327,23 @@ CHECK_SKIPS = {"tests"}
 _CLONE_RE = re.compile(rf"git clone (https://github\.com/{_NAME}/{_NAME})")
 
 
-def notebook_sources(path: Path) -> list[str]:
+def texts(root: Path, skip: Callable[[Path], bool] = lambda rel: False
+          ) -> Iterator[tuple[Path, Path, str]]:
+    """``(path, rel, text)`` for every text file of the tree and every notebook (its cell
+    sources joined), outside ``CHECK_SKIPS`` and where not ``skip(rel)``: what the checks read."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
-    return [cell.source for cell in nb.cells]
+    for path in files(root):
+        rel = path.relative_to(root)
+        if rel.parts[0] in CHECK_SKIPS or skip(rel):
+            continue
+        if path.suffix == ".ipynb":
+            yield path, rel, "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+        elif is_text(path):
+            try:
+                yield path, rel, path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
 
 
 def check(root: Path = Path(".")) -> list[str]:
@@ -324,20 +359,7 @@ def check(root: Path = Path(".")) -> list[str]:
     config = yaml.safe_load((root / CONFIG).read_text())
     if not (config.get("html") or {}).get("use_issues_button"):
         problems.append(f"{CONFIG}: html.use_issues_button should be true (errata from any page)")
-    for path in files(root):
-        rel = path.relative_to(root)
-        if rel.parts[0] in CHECK_SKIPS:
-            continue
-        if path.suffix == ".ipynb":
-            texts = notebook_sources(path)
-        elif is_text(path):
-            try:
-                texts = [path.read_text(encoding="utf-8")]
-            except UnicodeDecodeError:
-                continue
-        else:
-            continue
-        text = "\n".join(texts)
+    for path, rel, text in texts(root):
         for found in _INSTALL_RE.findall(text):
             if not found.startswith(install):
                 problems.append(f"{rel}: install line {found!r}, expected {install}<release tag>")
