@@ -2,7 +2,8 @@
 ``exercises``: ``from course_utils.exercises import ch02 as exercises``.
 
 The chapter works with dense layers; the exercises carry its formulas to convolution layers,
-to other widths and to the sigmoid, so their answers are printed nowhere in the chapter.
+to other widths and to activations the chapter never runs, so their answers are printed
+nowhere in the chapter.
 """
 
 from __future__ import annotations
@@ -66,42 +67,54 @@ chapter.add(Exercise(
 
 chapter.add(Exercise(
     id="02.zeros_why",
-    task="Three copies of the 784-256-128-10 network start with all weights and biases zero: "
-         "one with ReLU, one with tanh, one with sigmoid hidden units. Which statements are "
-         "true? (a) with ReLU, every hidden activation is 0 from the start; (b) with tanh, the "
-         "hidden weights are still exactly zero after training; (c) the ReLU network's hidden "
-         "weights stay zero because ReLU's derivative at 0 is 0; (d) with sigmoid, the hidden "
-         "weights change during training; (e) with sigmoid, the 256 units of the first layer "
-         "end up different from each other; (f) a larger learning rate would let the ReLU "
-         "network learn. Answer the set of letters of the true statements.",
-    checker=expect_statements("abd", {
-        "a": "with W = 0 and b = 0 every pre-activation is 0, and ReLU(0) = 0.",
-        "b": "tanh(0) = 0, so as with ReLU the weights into the output get zero inputs, and "
-             "every hidden unit gets a zero gradient because the weights above it are zero.",
-        "c": "the derivative is not the reason: tanh has derivative 1 at 0 and its hidden "
-             "weights stay zero too. A hidden unit's gradient is (weights above it) x "
-             "(gradient there), and the weights above it are zero.",
-        "d": "sigmoid(0) = 0.5, so the output weights get a non-zero input and move; after "
-             "that, gradient flows back into the hidden layers.",
-        "e": "every unit of a layer computes the same 0.5 and receives the same gradient, so "
-             "the units change together and stay copies of one unit.",
-        "f": "every hidden weight's gradient is exactly zero, and zero times any step size "
+    task="Copies of the 784-256-128-10 network train with SGD. The first two start with all "
+         "weights and biases zero and hidden units the chapter never ran: ELU (ELU(0) = 0, "
+         "derivative 1 at 0) and softplus (softplus(0) = ln 2). Which statements are true? "
+         "(a) with ELU, every hidden weight is still exactly zero after training; (b) with "
+         "ELU, a larger learning rate would move the hidden weights; (c) with softplus, the "
+         "output layer's weights change at the first step; (d) with softplus, the 256 units "
+         "of the first layer end up different from each other. Two more copies start with "
+         "zero hidden weights and biases but random (Glorot) output weights: (e) with ReLU, "
+         "the hidden weights and biases stay exactly zero, because TensorFlow takes ReLU's "
+         "derivative at 0 to be 0; (f) with tanh, the hidden weights and biases stay exactly "
+         "zero too. Answer the set of letters of the true statements.",
+    checker=expect_statements("ace", {
+        "a": "ELU(0) = 0, so the weights into the output get zero inputs, and every hidden "
+             "unit gets a zero gradient because the weights above it are zero. Its "
+             "derivative of 1 at 0 does not help: it multiplies a zero.",
+        "b": "every hidden weight's gradient is exactly zero, and zero times any step size "
              "is zero.",
+        "c": "softplus(0) = ln 2 is not zero, so each output weight's gradient, (its input) x "
+             "(the output's gradient), is not zero at the first step.",
+        "d": "every unit of a layer computes the same ln 2 and receives the same gradient, so "
+             "the units change together and stay copies of one unit.",
+        "e": "the hidden activations are ReLU(0) = 0, so the output weights get zero inputs. "
+             "The gradient reaching a hidden unit is (its derivative) x (the weights above "
+             "it x the gradient there): the random output weights make the second factor "
+             "non-zero, and the derivative, 0 in TensorFlow, makes the product zero. So the "
+             "derivative is a sufficient reason here.",
+        "f": "tanh's derivative at 0 is 1, so the second hidden layer's units do receive the "
+             "gradient from the random output weights, and their biases move (their weights "
+             "do not, because their inputs tanh(0) are zero). The derivative decides this "
+             "case; in (a) it did not matter.",
     }),
-    hints=("Write the hidden activations f(0) for each activation: ReLU(0), tanh(0), "
-           "sigmoid(0).",
-           "A weight's gradient is (its input) x (the gradient arriving at its unit), and the "
-           "gradient arriving at a hidden unit is a sum over the weights above it."),
-    solution='answer = {"a", "b", "d"}',
-    reasoning="With all weights zero, a hidden unit's gradient is the sum, over the weights "
-              "above it, of weight x gradient: zero, because those weights are zero. The "
-              "weights into the output layer get the gradient (their input) x (output "
-              "gradient), and their input is f(0). For ReLU and tanh f(0) = 0 (a), so nothing "
-              "moves but the output biases, in any number of steps and at any learning rate "
-              "(b; not f). The derivative at 0 plays no part: tanh's is 1 (not c). For the "
-              "sigmoid f(0) = 0.5, so the output weights move at the first step, and from "
-              "then on gradient reaches the hidden layers (d), but the same gradient for every "
-              "unit of a layer: they learn as copies of one unit (not e).",
+    hints=("Write f(0) and f'(0) for each activation. A weight's gradient is (its input) x "
+           "(the gradient arriving at its unit).",
+           "The gradient arriving at a hidden unit is f'(its pre-activation) times a sum, "
+           "over the weights above it, of weight x gradient there. Which factor is zero in "
+           "each case?"),
+    solution='answer = {"a", "c", "e"}',
+    reasoning="A weight's gradient is (its input) x (the gradient at its unit), and the "
+              "gradient at a hidden unit is f'(z) x (sum over the weights above it of weight "
+              "x gradient). With every weight zero, that sum is zero whatever f'(0) is, so "
+              "the hidden weights move only if the output weights can: their input is f(0). "
+              "ELU(0) = 0, so nothing hidden ever moves, at any rate (a; not b). softplus(0) "
+              "= ln 2, so the output weights move at once (c) and gradient then reaches the "
+              "hidden layers, but the same for every unit of a layer (not d). With random "
+              "output weights the sum is no longer zero, and f'(0) decides: 0 for ReLU in "
+              "TensorFlow, so nothing hidden moves (e), 1 for tanh, so the second hidden "
+              "layer's biases move (not f). A zero derivative is enough to stop the "
+              "gradient, but the all-zero networks show it is not needed.",
 ))
 
 chapter.add(Exercise(
