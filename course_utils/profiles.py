@@ -24,24 +24,28 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
         "title": "Transfer learning",
         "notebook": "01_transfer_learning.ipynb",
         "common": {"seed": 42, "learning_rate": 1e-3, "momentum": 0.9, "task_optimizer": "adam",
-                   "task_learning_rate": 3e-3, "batch_size": 32, "hidden": (300, 100)},
+                   "task_learning_rate": 3e-3, "batch_size": 32, "hidden": (300, 100),
+                   "source_digits": 5, "sweep_start_rates": (1e-3, 3e-3), "sweep_tune_seed": 42},
         "smoke": {
             "pretrain_size": 600, "task_train_size": 50, "val_size": 200, "test_size": 200,
             "pretrain_epochs": 2, "task_epochs": 3, "finetune_epochs": 2, "speed_epochs": 2,
-            "sweep_sizes": (50,), "sweep_seeds": (42,), "speed_size": 200,
+            "heldout_pretrain_epochs": 1, "sweep_epochs": 1, "sweep_sizes": (25,),
+            "sweep_seeds": (42,), "min_seeds": 1, "speed_size": 200,
         },
         "book": {
             "pretrain_size": 3000, "task_train_size": 50, "val_size": 500, "test_size": 1000,
-            "pretrain_epochs": 40, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 3,
-            "sweep_sizes": (25, 50, 100, 400),  # a disjoint pool of 400 task-B images
-            "sweep_seeds": (42, 43, 44), "speed_size": 1000,
+            "pretrain_epochs": 25, "task_epochs": 50, "finetune_epochs": 20, "speed_epochs": 3,
+            "heldout_pretrain_epochs": 20, "sweep_epochs": 30,
+            "sweep_sizes": (25, 100, 250),  # from the ~1,500 digits 5-9 task A' never saw
+            "sweep_seeds": (42, 43, 44), "min_seeds": 3, "speed_size": 1000,
         },
         "full": {
             "pretrain_size": 50000, "task_train_size": 50, "val_size": 5000, "test_size": 10000,
             "momentum": 0.0,
             "pretrain_epochs": 10, "task_epochs": 100, "finetune_epochs": 30, "speed_epochs": 4,
-            "sweep_sizes": (25, 50, 100, 200, 400, 1000),
-            "sweep_seeds": (42, 43, 44, 45, 46), "speed_size": 10000,
+            "heldout_pretrain_epochs": 10, "sweep_epochs": 30,
+            "sweep_sizes": (25, 50, 100, 250, 1000, 5000),
+            "sweep_seeds": (42, 43, 44, 45, 46), "min_seeds": 3, "speed_size": 10000,
         },
     },
     "02": {

@@ -14,7 +14,10 @@ SMOKE: dict[str, dict[str, tuple]] = {
     "01": {
         "pretrain_val_accuracy": ACC, "scratch_test_accuracy": ACC,
         "transfer_test_accuracy": ACC, "finetune_test_accuracy": ACC,
-        "pretrained_unchanged": (True, True),
+        "parity_from_head_test_accuracy": ACC, "source_test_accuracy": ACC,
+        "sweep25_from_scratch_test_accuracy": ACC, "sweep25_fine_tuned_test_accuracy": ACC,
+        "sweep25_feature_extraction_test_accuracy": ACC,
+        "pretrained_unchanged": (True, True), "shared_layers_changed": (True, True),
     },
     "02": {
         "zeros_test_accuracy": ACC, "small_normal_test_accuracy": ACC,
