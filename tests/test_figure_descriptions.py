@@ -84,3 +84,21 @@ def test_a_kernel_carries_the_description_in_the_image_output(tmp_path, monkeypa
     assert helper["image"]["alt"].startswith("Line charts of loss against epoch")
     assert plain["figure"]["caption"] == "Plain figure"
     assert "loss against epoch" in plain["image"]["alt"]
+
+
+def test_a_diagram_svg_is_described_like_a_plot(tmp_path):
+    from course_utils import diagrams
+
+    drawing = diagrams.conv_grid(5, 3, stride=2, padding=1)
+    data, metadata = drawing._repr_mimebundle_()
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("diagrams.conv_grid(5, 3, stride=2, padding=1)")
+    cell.id = "g01"
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=metadata)]
+    nb.cells = [cell]
+    path = tmp_path / "d.ipynb"
+    nbformat.write(nb, path)
+    assert execution.write_figure_descriptions(path, "03") == 1
+    meta = _cell(path).metadata["mystnb"]
+    assert meta["image"]["alt"] == drawing.alt
+    assert meta["figure"] == {"caption": drawing.caption, "name": "fig-03-g01"}

@@ -87,9 +87,10 @@ FIGURE_KEY = "course_utils"  # plots.METADATA_KEY: a figure's description in its
 def _figure_descriptions(cell: Any) -> list[dict[str, str]]:
     found = []
     for output in cell.get("outputs", []):
-        text = (output.get("metadata", {}).get("image/png") or {}).get(FIGURE_KEY)
-        if isinstance(text, dict) and text.get("alt") and text not in found:
-            found.append(text)
+        for mime in ("image/png", "image/svg+xml"):  # plots, and diagrams
+            text = (output.get("metadata", {}).get(mime) or {}).get(FIGURE_KEY)
+            if isinstance(text, dict) and text.get("alt") and text not in found:
+                found.append(text)
     return found
 
 
