@@ -14,11 +14,17 @@ step must keep the step below 2 / (largest curvature) or it diverges along the s
 direction, and then it crawls along the flat one; the number of steps it needs grows with the
 ratio of the two curvatures, the condition number. These functions compute all of that
 exactly, with no training.
+
+:func:`standardization` and :func:`with_input_scaling` put the scaling inside a network, as
+its first (weightless) layer, so the experiment runner can train raw, rescaled and
+standardized inputs side by side on one data set, from the same initial weights.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -105,3 +111,33 @@ def predicted_steps(condition: float, fraction: float) -> int:
     shrinks at least by ``(k - 1) / (k + 1)`` per step for condition number ``k``."""
     rate = (condition - 1.0) / (condition + 1.0)
     return math.ceil(math.log(fraction) / (2.0 * math.log(rate))) if rate > 0 else 1
+
+
+def standardization(x: np.ndarray) -> tuple[float, float]:
+    """The mean and standard deviation of every value of ``x`` (the training images): the
+    shift and scale that give the inputs zero mean and unit variance."""
+    x = np.asarray(x, dtype=np.float64)
+    std = float(x.std())
+    if x.size == 0 or std == 0.0:
+        raise ValueError("need inputs that are not all equal to standardize them.")
+    return float(x.mean()), std
+
+
+def with_input_scaling(build: Callable[[], Any], *, input_shape: Sequence[int],
+                       shift: float = 0.0, scale: float = 1.0,
+                       name: str | None = None) -> Callable[[], Any]:
+    """A builder of ``build()``'s network behind a weightless first layer that computes
+    ``(x - shift) * scale``: raw pixels go in, and the network sees them rescaled (``scale =
+    1/255``) or standardized (``shift, 1/std`` from :func:`standardization`). Under one seed
+    its initial weights are those of ``build()``."""
+
+    def make() -> Any:
+        import keras
+
+        inner = build()
+        inputs = keras.Input(tuple(input_shape))
+        x = keras.layers.Rescaling(scale, offset=-shift * scale,
+                                   name="input_scaling")(inputs)
+        return keras.Model(inputs, inner(x), name=name or f"{inner.name}_scaled")
+
+    return make

@@ -69,3 +69,27 @@ def test_steps_to_reach_is_exact_and_near_the_bound():
 def test_errors_say_what_is_wrong(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_standardization_and_the_scaling_layer():
+    import keras
+
+    from course_utils.models.mlp import mlp
+
+    x = np.array([[0.0, 255.0], [51.0, 102.0]])
+    mean, std = scaling.standardization(x)
+    assert mean == pytest.approx(x.mean()) and std == pytest.approx(x.std())
+    with pytest.raises(ValueError, match="not all equal"):
+        scaling.standardization(np.ones(4))
+
+    def build():
+        return mlp(input_shape=(2, 2, 1), hidden=(3,), num_classes=2)
+
+    keras.utils.set_random_seed(0)
+    plain = build()
+    keras.utils.set_random_seed(0)
+    scaled = scaling.with_input_scaling(build, input_shape=(2, 2, 1), shift=mean,
+                                              scale=1 / std)()
+    images = x.reshape(1, 2, 2, 1).astype("float32")
+    expected = np.asarray(plain((images - mean) / std))
+    assert np.allclose(np.asarray(scaled(images)), expected, atol=1e-5)
