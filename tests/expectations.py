@@ -127,11 +127,46 @@ BOOK: dict[str, dict[str, tuple]] = {
         "deep_relu_he_normal_activation_ratio": (0.5, 2.0),
         "deep_tanh_glorot_uniform_activation_ratio": (0.3, 0.8),
         "deep_tanh_he_normal_activation_ratio": (1.0, 2.0),
-        # ... and in training: deep ReLU needs He; both tanh networks train.
-        "deep_relu_he_normal_test_accuracy": (0.8, 1.0),
-        "deep_relu_he_normal_test_accuracy - deep_relu_glorot_uniform_test_accuracy": (0.3, 1.0),
-        "deep_tanh_glorot_uniform_test_accuracy": (0.8, 1.0),
-        "deep_tanh_he_normal_test_accuracy": (0.8, 1.0),
+        # ... and in training (experiment.compare: plain SGD, each arm its own rate, climbed to
+        # an interior best on seed 0, then seeds 1-3). The verdicts the prose quotes: He beats
+        # Glorot on every seed on train loss with tanh and with ReLU, and on test accuracy with
+        # tanh; with ReLU, Glorot's test accuracy spreads too widely (about 0.53-0.90) for a
+        # ranking: "no difference beyond the seed spread".
+        "deep_seeds": (3, 3),
+        "deep_rates_at_edge": (0, 0),
+        "deep_tanh_train_loss_verdict": ("every seed", "every seed"),
+        "deep_tanh_train_loss_winner": ("tanh + He normal", "tanh + He normal"),
+        "deep_tanh_test_accuracy_verdict": ("every seed", "every seed"),
+        "deep_tanh_test_accuracy_winner": ("tanh + He normal", "tanh + He normal"),
+        "deep_relu_train_loss_verdict": ("every seed", "every seed"),
+        "deep_relu_train_loss_winner": ("relu + He normal", "relu + He normal"),
+        "deep_relu_test_accuracy_verdict": ("no difference", "no difference"),
+        "deep_relu_test_accuracy_winner": ("none", "none"),
+        # Glorot's rates are three times He's (0.1 against 0.03).
+        "deep_tanh_glorot_uniform_learning_rate": (0.1, 0.1),
+        "deep_relu_glorot_uniform_learning_rate": (0.1, 0.1),
+        "deep_tanh_he_normal_learning_rate": (0.03, 0.03),
+        "deep_relu_he_normal_learning_rate": (0.03, 0.03),
+        # The table's means and ranges quoted in the prose (0.142, 0.306, 0.918, 0.879;
+        # 0.531-0.896 and 0.893-0.932).
+        "deep_tanh_he_normal_train_loss": (0.1, 0.2),
+        "deep_tanh_glorot_uniform_train_loss": (0.25, 0.36),
+        "deep_tanh_he_normal_test_accuracy": (0.9, 0.94),
+        "deep_tanh_glorot_uniform_test_accuracy": (0.86, 0.9),
+        "deep_relu_he_normal_test_accuracy": (0.88, 0.95),
+        "deep_relu_glorot_uniform_test_accuracy_min": (0.45, 0.62),
+        "deep_relu_glorot_uniform_test_accuracy_max": (0.86, 0.92),
+        "deep_relu_he_normal_test_accuracy_min": (0.87, 0.92),
+        "deep_relu_he_normal_test_accuracy_max": (0.91, 0.95),
+        # tanh at step zero: He's activation std over Glorot's grows with depth (1.06 -> 2.73).
+        "tanh_he_over_glorot_layer_1": (1.0, 1.12),
+        "tanh_he_over_glorot_layer_10": (2.5, 3.0),
+        # Small normal's accuracy path (section 5): up to about 0.31 by epoch 11, down to
+        # about 0.21, then back up.
+        "small_normal_peak_accuracy": (0.28, 0.34),
+        "small_normal_peak_epoch": (9, 13),
+        "small_normal_dip_accuracy": (0.18, 0.24),
+        "small_normal_last_accuracy - small_normal_dip_accuracy": (0.03, 0.2),
         # All-zero weights: ReLU and tanh never move a weight; the sigmoid moves them, but
         # every unit of a layer stays a copy of one unit.
         "zeros_relu_hidden_weight_max": (0.0, 0.0),
