@@ -40,3 +40,12 @@ def test_load_photo_crops_is_balanced_real_and_deterministic():
     for owned in a.blocks.values():  # no block is shared between splits
         sets = [set(owned[s]) for s in photo_crops.SPLIT_NAMES]
         assert not (sets[0] & sets[1] or sets[0] & sets[2] or sets[1] & sets[2])
+
+
+def test_split_map_tints_each_block_with_its_split():
+    crops = photo_crops.load_photo_crops((2, 1, 1), seed=0, verbose=False)
+    tinted = photo_crops.split_map(crops, "cat", alpha=1.0)
+    assert tinted.dtype == np.uint8 and tinted.shape[2] == 3
+    for split, corners in crops.blocks["cat"].items():
+        top, left = corners[0]
+        assert tuple(tinted[top + 1, left + 1]) == photo_crops.SPLIT_COLOURS[split]

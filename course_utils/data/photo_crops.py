@@ -30,6 +30,10 @@ PHOTOS: dict[str, str] = {
 }
 SPLIT_NAMES = ("train", "val", "test")
 NAME = "Photo crops (8 scikit-image photos)"
+# The colour each split's blocks are tinted with in :func:`split_map` (Okabe-Ito blue,
+# yellow and vermilion, told apart with any common colour vision deficiency).
+SPLIT_COLOURS: dict[str, tuple[int, int, int]] = {
+    "train": (0, 114, 178), "val": (240, 228, 66), "test": (213, 94, 0)}
 
 
 @dataclass
@@ -46,6 +50,8 @@ class PhotoCrops:
     class_names: list[str]
     blocks: dict[str, dict[str, list[tuple[int, int]]]]
     provenance: Provenance
+    short_side: int = 192
+    block: int = 48
 
 
 def photo(name: str, short_side: int) -> np.ndarray:
@@ -140,4 +146,20 @@ def load_photo_crops(per_class: tuple[int, int, int] = (150, 50, 100), *, size: 
     _announce(provenance, verbose)
     return PhotoCrops(*arrays["train"], *arrays["val"], *arrays["test"],
                       class_names=list(PHOTOS.values()), blocks=blocks,
-                      provenance=provenance)
+                      provenance=provenance, short_side=short_side, block=block)
+
+
+def split_map(crops: PhotoCrops, class_name: str, alpha: float = 0.5) -> np.ndarray:
+    """The photo of ``class_name`` as :func:`load_photo_crops` cut it, each block tinted
+    with the colour of the split that owns it (:data:`SPLIT_COLOURS`); the strip beyond
+    the last whole block, which no split uses, is left grey. uint8 RGB."""
+    name = next(key for key, value in PHOTOS.items() if value == class_name)
+    image = photo(name, crops.short_side).astype(np.float64)
+    out = image.mean(axis=-1, keepdims=True).repeat(3, axis=-1)  # unused: grey
+    b = crops.block
+    for split, corners in crops.blocks[class_name].items():
+        tint = np.array(SPLIT_COLOURS[split], dtype=np.float64)
+        for top, left in corners:
+            patch = image[top:top + b, left:left + b]
+            out[top:top + b, left:left + b] = (1 - alpha) * patch + alpha * tint
+    return np.clip(out, 0, 255).astype(np.uint8)
