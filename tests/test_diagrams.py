@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from course_utils import analysis, convolution, diagrams
-from course_utils.models import alexnet, inception, layers, resnet, vgg
+from course_utils.models import alexnet, inception, layers, lenet, resnet, vgg
 
 
 def _connections(model):
@@ -71,6 +71,8 @@ BUILDERS = {
         n_double_reduce=64, n_double=96, name="reduction"),
     "alexnet two towers": lambda: alexnet.alexnet(),
     "vgg16 at 32 px": lambda: vgg.vgg(config="D", input_shape=(32, 32, 3), num_classes=10),
+    # A Sequential model does not list its input layer; as a functional model it does.
+    "lenet-5": lambda: (lambda m: keras.Model(m.inputs, m.outputs))(lenet.lenet5()),
 }
 
 
