@@ -126,7 +126,7 @@ chapter.add(Exercise(
               "forward (c) and backward (d), and the body does not run at all (not a, not b). "
               "So an epoch costs what the head costs, whatever the size of the body (not e). "
               "Freezing without caching is different: the frozen body still runs forward every "
-              "step, which is why freezing alone saved little time.",
+              "step; freezing saves only its backward pass and its weight updates.",
 ))
 
 chapter.add(Exercise(
