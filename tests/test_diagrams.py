@@ -67,7 +67,7 @@ BUILDERS = {
         inception.asymmetric_module, input_shape=(17, 17, 768), n1x1=192, n_reduce=128,
         n_out=192, pool_proj=192, name="v3b"),
     "grid reduction": lambda: layers.block_model(
-        inception.grid_reduction, input_shape=(35, 35, 288), n3x3_reduce=64, n3x3=384,
+        inception.grid_reduction, input_shape=(35, 35, 288), n3x3_reduce=None, n3x3=384,
         n_double_reduce=64, n_double=96, name="reduction"),
     "alexnet two towers": lambda: alexnet.alexnet(),
     "vgg16 at 32 px": lambda: vgg.vgg(config="D", input_shape=(32, 32, 3), num_classes=10),

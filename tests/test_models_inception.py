@@ -227,6 +227,24 @@ def test_grid_reduction_halves_grid_and_widens(tf):
     assert model.output_shape == (None, 17, 17, 24 + 16 + 32)
 
 
+def test_grid_reduction_without_a_first_reduction_is_kerass_mixed3(tf):
+    import keras
+
+    from course_utils.models import inception
+
+    ours = _block(inception.grid_reduction, (35, 35, 288), n3x3_reduce=None, n3x3=384,
+                  n_double_reduce=64, n_double=96, name="r")
+    assert "r.b1_reduce_conv" not in [layer.name for layer in ours.layers]
+    assert ours.get_layer("r.b1_3x3_s2_conv").input.shape[-1] == 288
+    keras_v3 = keras.applications.InceptionV3(weights=None, input_shape=(299, 299, 3))
+    mixed3 = keras_v3.get_layer("mixed3")
+    assert mixed3.input[0].shape[1:] == (17, 17, 384)  # its stride-2 3x3 branch
+    convs = [layer for layer in keras_v3.layers if isinstance(layer, keras.layers.Conv2D)
+             and layer.output.shape[1:] == (17, 17, 384)]
+    assert convs and all(layer.input.shape[-1] == 288 for layer in convs[:1])
+    assert ours.output_shape[1:] == mixed3.output.shape[1:] == (17, 17, 768)
+
+
 @pytest.mark.parametrize("scale", [0.1, 1.0])
 def test_inception_resnet_block_keeps_shape_and_scales_residual(tf, scale):
     import keras

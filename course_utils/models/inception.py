@@ -251,13 +251,15 @@ def asymmetric_module(x: Any, *, n1x1: int, n_reduce: int, n_out: int, pool_proj
     return keras.layers.Concatenate(name=f"{name}.concat")([b1, b2, b3, b4])
 
 
-def grid_reduction(x: Any, *, n3x3_reduce: int, n3x3: int, n_double_reduce: int,
+def grid_reduction(x: Any, *, n3x3_reduce: int | None, n3x3: int, n_double_reduce: int,
                    n_double: int, name: str = "reduction") -> Any:
     """Figure 10: halve the grid and widen the filter bank at once, without a
     representational bottleneck. A stride-2 conv branch (1x1 -> 3x3/2), a deeper stride-2
     branch (1x1 -> 3x3 -> 3x3/2) and a 3x3/2 max pool run in parallel and are concatenated:
-    output channels = ``n3x3 + n_double + input channels``."""
-    b1 = conv_bn(x, n3x3_reduce, 1, name=f"{name}.b1_reduce")
+    output channels = ``n3x3 + n_double + input channels``. ``n3x3_reduce=None`` leaves out
+    the first branch's 1x1: InceptionV3's 35x35 -> 17x17 reduction (Keras' ``mixed3``) has
+    none, its stride-2 3x3 reads the input directly."""
+    b1 = x if n3x3_reduce is None else conv_bn(x, n3x3_reduce, 1, name=f"{name}.b1_reduce")
     b1 = conv_bn(b1, n3x3, 3, name=f"{name}.b1_3x3_s2", strides=2, padding="valid")
     b2 = conv_bn(x, n_double_reduce, 1, name=f"{name}.b2_reduce")
     b2 = conv_bn(b2, n_double, 3, name=f"{name}.b2_3x3")
