@@ -411,8 +411,11 @@ def test_controls_are_named_by_what_they_show():
             'title="Search" aria-label="Search" data-bs-toggle="tooltip">'
             '<summary aria-label="Toggle hidden content">'
             '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="Light"></i>'
-            '<button aria-label="Close">x</button>')
+            '<button aria-label="Close">x</button>'
+            '<div role="list" class="citation-list">'
+            '<div class="citation" id="id22" role="doc-biblioentry"></div></div>')
     out = label_in_name(html)
+    assert '<div class="citation" id="id22" role="listitem">' in out
     assert 'aria-label="Search"' not in out and 'title="Search"' in out
     assert "<summary>" in out
     assert 'data-mode="light" aria-hidden="true">' in out and 'title="Light"' not in out

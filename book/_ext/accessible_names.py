@@ -12,6 +12,10 @@ axe-core reports as ``label-content-name-mismatch``:
   that count as its content: the icons are decorative (the button's own label, "Color
   mode", names it), so they become ``aria-hidden`` and lose their titles.
 
+And one structure axe-core reports as ``aria-required-children``: the references page's
+``role="list"`` holds entries of the (deprecated) role ``doc-biblioentry``, which a list may
+not own; they become ``listitem``.
+
 The pages are rewritten after the build, like :mod:`notebook_downloads`.
 """
 
@@ -23,14 +27,16 @@ from typing import Any
 
 _SEARCH_BUTTON = re.compile(r'(<button\b[^>]*\bsearch-button__button\b[^>]*?)\s+aria-label="[^"]*"')
 _SUMMARY = re.compile(r'<summary\s+aria-label="Toggle hidden content"\s*>')
+_BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry">')
 _THEME_ICON = re.compile(r'<i class="theme-switch (?P<cls>[^"]*)" data-mode="(?P<mode>\w+)"'
                          r'\s+title="[^"]*"\s*>')
 
 
 def label_in_name(html: str) -> str:
-    """``html`` with the three mismatches above repaired; anything else is left as it is."""
+    """``html`` with the repairs above; anything else is left as it is."""
     html = _SEARCH_BUTTON.sub(r"\1", html)
     html = _SUMMARY.sub("<summary>", html)
+    html = _BIBLIOENTRY.sub(r'\1 role="listitem">', html)
     return _THEME_ICON.sub(lambda m: f'<i class="theme-switch {m["cls"]}" data-mode='
                                      f'"{m["mode"]}" aria-hidden="true">', html)
 
