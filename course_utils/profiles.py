@@ -102,56 +102,79 @@ _CHAPTERS: dict[str, dict[str, Any]] = {
     "04": {
         "title": "AlexNet",
         "notebook": "04_alexnet.ipynb",
-        # act_*: the ReLU-vs-tanh race. Each network starts from act_learning_rates and, when
-        # its best rate is an end of them, also tries the next rate of act_ladder; the
-        # winner is repeated on the other act_seeds. bn_momentum 0.99 is Keras' default,
-        # the source's.
-        "common": {"seed": 42, "batch_size": 32, "learning_rate": 1e-3, "dropout": 0.4,
-                   "bn_momentum": 0.99, "source_steps": 85, "act_batch_size": 32,
-                   "act_ladder": (6e-4, 2e-3, 6e-3, 2e-2, 6e-2)},
-        "smoke": {"image_size": 64, "width": 0.25, "flowers_per_class": 20, "epochs": 1,
-                  "act_images": 100, "act_epochs": 1, "act_learning_rates": (2e-2,),
-                  "act_seeds": (1,)},
-        "book": {"image_size": 64, "width": 0.25, "flowers_per_class": 136, "epochs": 15,
-                 "act_images": 600, "act_epochs": 15,
-                 "act_learning_rates": (2e-3, 6e-3, 2e-2), "act_seeds": (1, 2, 3)},
-        "full": {"image_size": 224, "width": 1.0, "flowers_per_class": 136, "epochs": 40,
-                 "act_images": 10000, "act_epochs": 20,
-                 "act_learning_rates": (2e-3, 6e-3, 2e-2), "act_seeds": (1, 2, 3)},
+        # Both experiments train on real Fashion-MNIST through experiment.compare. act_*: the
+        # ReLU-vs-tanh race (SGD, momentum 0.9), each arm climbing act_ladder from act_start
+        # on act_tune_seed (not a result seed), then act_seeds. bn_*: the source's
+        # batch-norm AlexNet, pixels /255 once vs twice, at the source's budget: 1,088
+        # training images in batches of 64 for `epochs` epochs (17 steps each; 5 = its 85
+        # steps), Adam at its fixed rate. bn_momentum 0.99 is Keras' default, the source's.
+        "common": {"seed": 42, "learning_rate": 1e-3, "dropout": 0.4, "bn_momentum": 0.99,
+                   "source_steps": 85, "batch_size": 64, "bn_train": 1088, "bn_val": 272,
+                   "act_batch_size": 32, "act_tune_seed": 0,
+                   "act_ladder": (6e-4, 2e-3, 6e-3, 2e-2, 6e-2, 0.2)},
+        "smoke": {"image_size": 64, "width": 0.25, "epochs": 1, "bn_train": 128,
+                  "bn_val": 64, "bn_test": 64, "bn_seeds": (1,), "act_images": 128,
+                  "act_val": 64, "act_test": 64, "act_epochs": 1, "act_start": (2e-2,),
+                  "act_ladder": (2e-2,), "act_seeds": (1,), "min_seeds": 1},
+        "book": {"image_size": 64, "width": 0.25, "epochs": 5, "bn_test": 1000,
+                 "bn_seeds": (1, 2, 3), "act_images": 1000, "act_val": 200,
+                 "act_test": 1000, "act_epochs": 10, "act_start": (2e-3, 6e-3, 2e-2),
+                 "act_seeds": (1, 2, 3), "min_seeds": 3},
+        "full": {"image_size": 224, "width": 1.0, "epochs": 5, "bn_test": 2000,
+                 "bn_seeds": (1, 2, 3), "act_images": 10000, "act_val": 2000,
+                 "act_test": 10000, "act_epochs": 20, "act_start": (2e-3, 6e-3, 2e-2),
+                 "act_seeds": (1, 2, 3), "min_seeds": 3},
     },
     "05": {
         "title": "VGG",
         "notebook": "05_vgg.ipynb",
-        # Plain vs batch norm: every network gets the same epochs, cosine schedule and
-        # batches (no dropout, no augmentation), and its own peak rate from
-        # `learning_rates` (chosen on validation accuracy with the first seed), then is
-        # repeated on every seed of `seeds`. `stall_learning_rate`: the source's recipe
-        # (Adam's default rate) for the dead-unit measurement. Transfer: offline, the small
-        # VGG pretrained on generated shapes, few target labels (`transfer_*`); online,
-        # VGG16's ImageNet weights in two stages at `imagenet_image_size`.
-        "common": {"seed": 42, "seeds": (42, 1), "learning_rates": (3e-4, 1e-3, 3e-3),
-                   "batch_size": 32, "bn_momentum": 0.9, "config": "D",
-                   "width": 0.125, "stall_learning_rate": 1e-3, "transfer_config": "A",
-                   "transfer_batch_norm": True,
-                   "transfer_learning_rate": 3e-3, "transfer_finetune_learning_rate": 3e-4,
+        # Sections 6-7: the small VGG16 (`config`, `width`, `fc_units`) on real
+        # Fashion-MNIST at `image_size` px, one channel (`train_size` / `val_size` /
+        # `test_size` images, class-stratified), through experiment.compare: plain Glorot,
+        # plain He and batch norm with Adam (`start_rates` on `ladder`), plain Glorot with
+        # SGD + momentum 0.9 (`sgd_start_rates` on `sgd_ladder`), each rate tuned on
+        # `tune_seed`, then `seeds`; the same `epochs`, batch size and cosine schedule.
+        # Transfer (section 8): offline, a small VGG-A (`transfer_*`) pretrained on five
+        # Fashion-MNIST classes and reused on the five others with `target_per_class`
+        # labels each, three runner arms; online, VGG16's ImageNet weights in two stages.
+        "common": {"seed": 42, "batch_size": 32, "bn_momentum": 0.9, "config": "D",
+                   "width": 0.125, "fc_units": 128, "image_size": 32,
+                   "tune_seed": 0, "seeds": (1, 2, 3), "min_seeds": 3,
+                   "start_rates": (3e-4, 1e-3),
+                   "ladder": (3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2),
+                   "sgd_start_rates": (1e-2, 3e-2),
+                   "sgd_ladder": (1e-3, 3e-3, 1e-2, 3e-2, 0.1),
+                   "transfer_config": "A", "transfer_batch_norm": True,
+                   "transfer_image_size": 32, "pretrain_learning_rate": 1e-3,
+                   "transfer_start_rates": (1e-3, 3e-3),
                    "finetune_learning_rate": 1e-5},
-        "smoke": {"image_size": 32, "fc_units": 64, "flowers_per_class": 20, "epochs": 1,
-                  "config": "A", "transfer_batch_norm": False,
-                  "seeds": (42,), "learning_rates": (1e-3,),
-                  "transfer_image_size": 32, "imagenet_image_size": 32,
-                  "source_per_class": 30, "target_per_class": 5,
-                  "test_per_class": 10, "pretrain_epochs": 1, "transfer_epochs": 1,
+        "smoke": {"train_size": 60, "val_size": 20, "test_size": 20, "epochs": 1,
+                  "config": "A", "seeds": (1,), "min_seeds": 1,
+                  "start_rates": (1e-3,), "ladder": (1e-3,),
+                  "sgd_start_rates": (1e-2,), "sgd_ladder": (1e-2,),
+                  "transfer_batch_norm": False, "imagenet_image_size": 32,
+                  "source_train": 12, "source_val": 4, "source_test": 4,
+                  "target_per_class": 2, "target_val_per_class": 2,
+                  "target_test_per_class": 4, "pretrain_epochs": 1,
+                  "transfer_epochs": 1, "transfer_start_rates": (1e-3,),
+                  "transfer_ladder": (1e-3,),
                   "head_epochs": 1, "finetune_epochs": 1},
-        "book": {"image_size": 32, "fc_units": 128, "flowers_per_class": 136, "epochs": 8,
-                 "transfer_image_size": 32, "imagenet_image_size": 224,
-                 "source_per_class": 300, "target_per_class": 10,
-                 "test_per_class": 60, "pretrain_epochs": 6, "transfer_epochs": 30,
+        "book": {"train_size": 800, "val_size": 200, "test_size": 500, "epochs": 4,
+                 "imagenet_image_size": 224,
+                 "source_train": 300, "source_val": 60, "source_test": 100,
+                 "target_per_class": 10, "target_val_per_class": 30,
+                 "target_test_per_class": 100, "pretrain_epochs": 4,
+                 "transfer_epochs": 20,
+                 "transfer_ladder": (3e-4, 1e-3, 3e-3, 1e-2, 3e-2),
                  "head_epochs": 2, "finetune_epochs": 2},
-        "full": {"image_size": 224, "width": 0.5, "fc_units": 1024, "flowers_per_class": 136,
-                 "epochs": 30, "seeds": (42, 1, 2), "learning_rates": (1e-4, 3e-4, 1e-3),
-                 "transfer_image_size": 32, "imagenet_image_size": 224,
-                 "source_per_class": 300, "target_per_class": 10,
-                 "test_per_class": 60, "pretrain_epochs": 6, "transfer_epochs": 30,
+        "full": {"image_size": 64, "width": 0.5, "fc_units": 512,
+                 "train_size": 10000, "val_size": 2000, "test_size": 5000, "epochs": 15,
+                 "imagenet_image_size": 224,
+                 "source_train": 2000, "source_val": 300, "source_test": 500,
+                 "target_per_class": 10, "target_val_per_class": 30,
+                 "target_test_per_class": 300, "pretrain_epochs": 6,
+                 "transfer_epochs": 30,
+                 "transfer_ladder": (3e-4, 1e-3, 3e-3, 1e-2, 3e-2),
                  "head_epochs": 5, "finetune_epochs": 5},
     },
     "06": {

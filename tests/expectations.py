@@ -51,7 +51,7 @@ SMOKE: dict[str, dict[str, tuple]] = {
         "params_E": (143_667_240, 143_667_240), "source_vgg16_params": (134_330_193, 134_330_193),
         "rf_two_3x3": (5, 5), "rf_three_3x3": (7, 7),
         "glorot_test_accuracy": ACC, "he_test_accuracy": ACC, "bn_test_accuracy": ACC,
-        "stall_dead_deep_after": ACC,
+        "sgd_test_accuracy": ACC, "dead_glorot_deep_end": ACC,
         "transfer_scratch_test_accuracy": ACC, "transfer_feature_extraction_test_accuracy": ACC,
         "transfer_fine_tuning_test_accuracy": ACC,
     },

@@ -228,6 +228,14 @@ def test_vgg_configuration_c_has_1x1_convolutions(vgg_module):
                                         "conv3-512 conv3-512", "conv3-512 conv3-512"]
 
 
+def test_vgg_describe_shows_lrn_only_in_a_lrn(vgg_module):
+    assert vgg_module.describe("A-LRN")[0] == "conv3-64 LRN"
+    assert vgg_module.describe("A-LRN")[1:] == vgg_module.describe("A")[1:]
+    model = vgg_module.vgg(config="A-LRN", num_classes=4, input_shape=(32, 32, 3),
+                           width=1 / 16)
+    assert "block1.lrn" in [layer.name for layer in model.layers]
+
+
 def test_vgg_full_size_counts_match_the_paper(vgg_module):
     from course_utils import analysis
 

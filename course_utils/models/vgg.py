@@ -83,8 +83,13 @@ def _config(config: str) -> tuple[Block, ...]:
 
 def describe(config: str) -> list[str]:
     """The configuration in the paper's notation, one string per block, e.g.
-    ``["conv3-64", "conv3-128", "conv3-256 conv3-256 conv1-256", ...]``."""
-    return [" ".join(f"conv{k}-{f}" for k, f in block) for block in _config(config)]
+    ``["conv3-64", "conv3-128", "conv3-256 conv3-256 conv1-256", ...]``; A-LRN's first
+    block reads ``"conv3-64 LRN"``, as in the paper's Table 1 (the layer the builder adds)."""
+    rows = [" ".join(f"conv{k}-{f}" for k, f in block) for block in _config(config)]
+    if str(config).upper() == "A-LRN":
+        first, *rest = rows[0].split(" ")
+        rows[0] = " ".join([first, "LRN", *rest])
+    return rows
 
 
 def vgg(*, config: str = "D", input_shape: Sequence[int] = (224, 224, 3),
