@@ -16,7 +16,7 @@ that the source's validation accuracy at chance came from the statistics, not th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -53,20 +53,31 @@ def moving_statistics(model: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def compare_statistics(before: dict[str, tuple[np.ndarray, np.ndarray]],
-                       after: dict[str, tuple[np.ndarray, np.ndarray]]) -> Any:
-    """One row per layer: ``std ratio`` = the root-mean-square over channels of the old
-    standard deviations divided by that of the new ones (how many times too large the
-    divisor was), and ``mean offset`` = the mean over channels of ``|old mean - new mean|``
-    in units of the new standard deviation."""
+                       after: dict[str, tuple[np.ndarray, np.ndarray]],
+                       epsilon: float | Mapping[str, float] = 1e-3) -> Any:
+    """One row per layer, the old statistics (``before``) against the new (``after``):
+
+    * ``divisor ratio``: the mean over channels of ``sqrt(old var + eps) / sqrt(new var +
+      eps)``, how many times too large the number inference divides by was (batch
+      normalization divides by ``sqrt(variance + epsilon)``, not by the standard deviation;
+      ``epsilon`` is Keras' default 1e-3 unless given, per layer name or for all);
+    * ``std ratio``: the root-mean-square over channels of the old standard deviations
+      divided by that of the new ones (a ratio of standard deviations, which is the divisor
+      ratio only when the variances are far above epsilon);
+    * ``mean offset``: the mean over channels of ``|old mean - new mean|`` in units of the
+      new divisor."""
     import pandas as pd
 
     rows = {}
     for name, (mean_a, var_a) in after.items():
         mean_b, var_b = before[name]
+        eps = float(epsilon[name] if isinstance(epsilon, Mapping) else epsilon)
         rms_a = float(np.sqrt(np.mean(var_a)))
+        divisor_a, divisor_b = np.sqrt(var_a + eps), np.sqrt(var_b + eps)
         rows[name] = {
+            "divisor ratio": float(np.mean(divisor_b / divisor_a)),
             "std ratio": float(np.sqrt(np.mean(var_b))) / max(rms_a, 1e-30),
-            "mean offset": float(np.mean(np.abs(mean_b - mean_a) / np.sqrt(var_a + 1e-12))),
+            "mean offset": float(np.mean(np.abs(mean_b - mean_a) / divisor_a)),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "layer"
@@ -76,7 +87,8 @@ def compare_statistics(before: dict[str, tuple[np.ndarray, np.ndarray]],
 def recompute_statistics(model: Any, data: Any, batch_size: int = 64) -> Any:
     """Set every batch-norm layer's moving mean and variance to the average of its batch
     statistics over ``data`` (the model run in training mode, weights unchanged), and return
-    :func:`compare_statistics` of the old values against the new ones.
+    :func:`compare_statistics` of the old values against the new ones (each layer's own
+    ``epsilon`` in the divisors).
 
     ``data`` is a batched ``tf.data`` pipeline of ``(images, labels)`` (e.g. the training
     split) or an array of inputs. The momentum of each layer is set to ``(k - 1) / k`` for
@@ -100,4 +112,5 @@ def recompute_statistics(model: Any, data: Any, batch_size: int = 64) -> Any:
             bn.momentum = momentum
     if not seen:
         raise ValueError("no data: the pipeline or array is empty.")
-    return compare_statistics(before, moving_statistics(model))
+    return compare_statistics(before, moving_statistics(model),
+                              {bn.name: float(bn.epsilon) for bn in layers})

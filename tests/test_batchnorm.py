@@ -35,9 +35,27 @@ def test_moving_statistics_become_the_data_statistics(tf, nested):
     assert bn.momentum == 0.99
     for before, after in zip(weights, model.trainable_weights):
         np.testing.assert_array_equal(before, np.array(after))
-    # The old values (mean 0, variance 1) were a third of the std and 5/3 stds off.
+    # The old values (mean 0, variance 1) were a third of the std and 5/3 stds off; with
+    # variances far above epsilon the divisor ratio is the std ratio.
     assert table.loc["bn", "std ratio"] == pytest.approx(1 / 3, rel=0.03)
+    assert table.loc["bn", "divisor ratio"] == pytest.approx(1 / 3, rel=0.03)
     assert table.loc["bn", "mean offset"] == pytest.approx(5 / 3, rel=0.03)
+
+
+def test_the_divisor_ratio_includes_epsilon():
+    from course_utils import batchnorm
+
+    # Inputs divided twice by 255: a variance of 1.3e-7, far below Keras' epsilon 1e-3.
+    before = {"bn1": (np.zeros(2), np.ones(2))}
+    after = {"bn1": (np.zeros(2), np.full(2, 1.3e-7))}
+    table = batchnorm.compare_statistics(before, after)
+    expected = np.sqrt(1 + 1e-3) / np.sqrt(1.3e-7 + 1e-3)
+    assert table.loc["bn1", "divisor ratio"] == pytest.approx(expected, rel=1e-6)
+    assert 31 < expected < 32  # not the std ratio of about 2,800
+    assert table.loc["bn1", "std ratio"] == pytest.approx(1 / np.sqrt(1.3e-7), rel=1e-6)
+    per_layer = batchnorm.compare_statistics(before, after, {"bn1": 1e-5})
+    assert per_layer.loc["bn1", "divisor ratio"] == pytest.approx(
+        np.sqrt(1 + 1e-5) / np.sqrt(1.3e-7 + 1e-5), rel=1e-6)
 
 
 def test_a_pipeline_works_and_a_settled_model_reports_ratio_one(tf):
