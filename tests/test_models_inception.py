@@ -122,6 +122,18 @@ def test_googlenet_aux_classifiers_add_outputs_and_bn_variant(tf):
         inception.googlenet(**{**small, "aux_after": ("inception_4d",)})
 
 
+def test_auxiliary_classifier_alone_matches_the_head_inside_googlenet(tf):
+    from course_utils import analysis
+    from course_utils.models import inception
+
+    head = _block(inception.auxiliary_classifier, (14, 14, 512), num_classes=1000,
+                  name="aux_4a")
+    full = inception.googlenet(aux_classifiers=True)
+    rows = analysis.layer_table(full, group_by_prefix=".")
+    assert head.output_shape == (None, 1000)
+    assert head.count_params() == rows.loc["aux_4a", "params"]
+
+
 def test_googlenet_rejects_bad_arguments(tf):
     from course_utils.models import inception
 

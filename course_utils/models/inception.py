@@ -215,6 +215,17 @@ def googlenet(*, input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 
     return keras.Model(inputs, [outputs, *extra] if extra else outputs, name=name)
 
 
+def auxiliary_classifier(x: Any, *, num_classes: int = 1000, width: float = 1.0,
+                         batch_norm: bool = False, fc_batch_norm: bool = False,
+                         bn_momentum: float = 0.99, name: str = "aux") -> Any:
+    """The auxiliary head that :func:`googlenet` attaches after (4a) and (4d), on its own
+    (for drawing and counting it): 5x5/3 average pool, 1x1 conv (128), FC 1024 + ReLU, 70%
+    dropout, softmax; ``fc_batch_norm`` gives v3's "BN-auxiliary"."""
+    return _aux_classifier(x, num_classes=num_classes, name=name, width=width,
+                           batch_norm=batch_norm, fc_batch_norm=fc_batch_norm,
+                           bn_momentum=bn_momentum)
+
+
 # --- v3: factorized convolutions and grid reduction ---------------------------------------
 
 def factorized_module(x: Any, *, n1x1: int, n3x3_reduce: int, n3x3: int, n5x5_reduce: int,
