@@ -161,3 +161,35 @@ def test_resnet50_parameters_match_torchvision_and_keras_applications(tf):
     ours = resnet.imagenet_resnet(depth=50, use_bias=True).count_params()
     reference = keras.applications.ResNet50(weights=None).count_params()
     assert ours == reference == 25_636_712
+
+
+def test_preact_block_is_identity_plus_branch_with_nothing_after_the_add(tf):
+    import keras
+
+    from course_utils.models import resnet
+
+    model = _block_model(resnet.preact_block, (8, 8, 16), filters=16, name="p")
+    assert model.output_shape == (None, 8, 8, 16)
+    assert model.layers[-1].name == "p.add"  # no ReLU after the addition
+    assert not any("shortcut" in layer.name for layer in model.layers)
+    # with the last conv zeroed the branch adds nothing: the block is the identity
+    model.get_layer("p.b_conv").kernel.assign(
+        np.zeros(model.get_layer("p.b_conv").kernel.shape, "float32"))
+    x = np.random.default_rng(0).normal(size=(2, 8, 8, 16)).astype("float32")
+    np.testing.assert_allclose(np.asarray(model(x, training=False)), x, atol=1e-6)
+    assert isinstance(model.get_layer("p.pre_bn"), keras.layers.BatchNormalization)
+
+
+def test_preact_projection_and_cifar_network(tf):
+    from course_utils.models import resnet
+
+    block = _block_model(resnet.preact_block, (8, 8, 16), filters=32, stride=2, name="p")
+    assert block.output_shape == (None, 4, 4, 32)
+    assert block.get_layer("p.shortcut_conv").count_params() == 16 * 32
+    post = resnet.cifar_resnet(blocks_per_stage=2, input_shape=(16, 16, 1),
+                               shortcut="auto", width=0.5)
+    pre = resnet.cifar_resnet(blocks_per_stage=2, input_shape=(16, 16, 1),
+                              shortcut="auto", width=0.5, preact=True)
+    assert resnet.depth_of(pre) == resnet.depth_of(post) == 14
+    assert pre.name == "preact14" and pre.get_layer("post_relu") is not None
+    assert pre.output_shape == post.output_shape == (None, 10)

@@ -139,6 +139,41 @@ def bottleneck_block(x: Any, filters: int, *, stride: int = 1,
     return _merge(x, y, shortcut, out, stride, name, **bn)
 
 
+def preact_block(x: Any, filters: int, *, stride: int = 1, shortcut: str | None = "auto",
+                 use_bias: bool = False, bn_momentum: float = 0.99,
+                 name: str = "block") -> Any:
+    """The pre-activation basic block of He et al., "Identity mappings in deep residual
+    networks" (2016): BN + ReLU *before* each 3x3 conv, and nothing after the addition,
+    ``x + F(x)`` with ``F = conv(relu(bn(conv(relu(bn(x))))))``; the shortcut stays a pure
+    identity when the shape is unchanged.
+
+    A projection shortcut (``"auto"`` on a shape change, or ``"projection"``) is a 1x1 conv
+    without BN of its own, reading the pre-activated input as in that paper; ``"zero_pad"``
+    and ``None`` as in :func:`basic_block`. Layers: ``<name>.pre_bn``, ``<name>.pre_relu``,
+    ``<name>.a_conv``, ``<name>.a_bn``, ``<name>.a_relu``, ``<name>.b_conv``, ``<name>.add``.
+    """
+    _check_shortcut(shortcut)
+    init = _CONV["kernel_initializer"]
+    eps = _CONV["bn_epsilon"]
+    pre = keras.layers.BatchNormalization(momentum=bn_momentum, epsilon=eps,
+                                          name=f"{name}.pre_bn")(x)
+    pre = keras.layers.Activation("relu", name=f"{name}.pre_relu")(pre)
+    y = conv_bn(pre, filters, 3, name=f"{name}.a", strides=stride, use_bias=use_bias,
+                bn_momentum=bn_momentum, **_CONV)
+    y = keras.layers.Conv2D(filters, 3, padding="same", use_bias=use_bias,
+                            kernel_initializer=init, name=f"{name}.b_conv")(y)
+    if shortcut is None:
+        return y
+    same_shape = stride == 1 and int(x.shape[-1]) == filters
+    if shortcut == "projection" or (shortcut == "auto" and not same_shape):
+        short = keras.layers.Conv2D(filters, 1, strides=stride, use_bias=use_bias,
+                                    kernel_initializer=init,
+                                    name=f"{name}.shortcut_conv")(pre)
+    else:
+        short = _shortcut(x, filters, stride, shortcut, name, use_bias, bn_momentum)
+    return keras.layers.Add(name=f"{name}.add")([short, y])
+
+
 BLOCKS = {"basic": basic_block, "bottleneck": bottleneck_block}
 
 
@@ -177,7 +212,7 @@ def imagenet_resnet(*, depth: int = 50, input_shape: Sequence[int] = (224, 224, 
 def cifar_resnet(*, blocks_per_stage: int = 3, input_shape: Sequence[int] = (32, 32, 3),
                  num_classes: int = 10, width: float = 1.0, residual: bool = True,
                  shortcut: str | None = "zero_pad", bn_momentum: float = 0.99,
-                 name: str | None = None) -> keras.Model:
+                 preact: bool = False, name: str | None = None) -> keras.Model:
     """The CIFAR-10 network of He et al. (2016, section 4.2): a 3x3 conv, then three stages
     of ``blocks_per_stage`` basic blocks at 16, 32 and 64 filters times ``width`` (the first
     block of each later stage halves the grid and widens), global average pool, softmax.
@@ -187,6 +222,11 @@ def cifar_resnet(*, blocks_per_stage: int = 3, input_shape: Sequence[int] = (32,
     zero-padding shortcut (option A) the two have exactly the same parameters, so any
     difference in training is the shortcuts' doing. ``shortcut="auto"`` uses 1x1 projections
     when the shape changes (the source's small ResNet: ``blocks_per_stage=2``).
+
+    ``preact=True`` builds the pre-activation network (He et al., "Identity mappings", 2016)
+    from :func:`preact_block`: the stem is a bare 3x3 conv, every block starts with BN + ReLU
+    and ends at its addition, and one BN + ReLU (``post_bn``, ``post_relu``) precedes the
+    pooling. It has the same weighted layers as the original; its name starts ``preact``.
     """
     if blocks_per_stage < 1:
         raise ValueError(f"need blocks_per_stage >= 1, got {blocks_per_stage}.")
@@ -195,13 +235,24 @@ def cifar_resnet(*, blocks_per_stage: int = 3, input_shape: Sequence[int] = (32,
     depth = 6 * blocks_per_stage + 2
     kind = "resnet" if residual else "plain"
     inputs = keras.Input(tuple(input_shape), name="image")
-    x = conv_bn(inputs, widths[0], 3, name="stem.3x3", bn_momentum=bn_momentum, **_CONV)
+    if preact:
+        kind = "preact" if residual else "preact_plain"
+        x = keras.layers.Conv2D(widths[0], 3, padding="same", use_bias=False,
+                                kernel_initializer=_CONV["kernel_initializer"],
+                                name="stem.3x3_conv")(inputs)
+    else:
+        x = conv_bn(inputs, widths[0], 3, name="stem.3x3", bn_momentum=bn_momentum,
+                    **_CONV)
+    block = preact_block if preact else basic_block
     for stage, filters in enumerate(widths):
         for j in range(blocks_per_stage):
             stride = 2 if stage > 0 and j == 0 else 1
-            x = basic_block(x, filters, stride=stride,
-                            shortcut=shortcut if residual else None,
-                            bn_momentum=bn_momentum, name=f"stage{stage + 1}_{j + 1}")
+            x = block(x, filters, stride=stride, shortcut=shortcut if residual else None,
+                      bn_momentum=bn_momentum, name=f"stage{stage + 1}_{j + 1}")
+    if preact:
+        x = keras.layers.BatchNormalization(momentum=bn_momentum,
+                                            epsilon=_CONV["bn_epsilon"], name="post_bn")(x)
+        x = keras.layers.Activation("relu", name="post_relu")(x)
     x = keras.layers.GlobalAveragePooling2D(name="avgpool")(x)
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="fc")(x)
     return keras.Model(inputs, outputs, name=name or f"{kind}{depth}")
