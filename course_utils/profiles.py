@@ -387,6 +387,9 @@ def rehearsal_overrides(chapter: str | int) -> dict[str, Any]:
         for suffix, cap in _REHEARSAL_GENERIC.items():
             if name.endswith(suffix) and isinstance(value, int) and value > cap:
                 out[name] = cap
+            elif (name.endswith(suffix) and isinstance(value, tuple) and value
+                  and all(isinstance(v, int) for v in value) and max(value) > cap):
+                out[name] = tuple(min(v, cap) for v in value)  # e.g. (train, val, test)
         if name.endswith("seeds") and isinstance(value, tuple) and len(value) > 1:
             out[name] = value[:1]  # one seed: the runner then needs min_seeds=1
             if full.get("min_seeds", 1) > 1:
