@@ -373,30 +373,51 @@ BOOK: dict[str, dict[str, tuple]] = {
         "scaling_correlation_s01 - scaling_correlation_s10": (0.3, 1.0),
         "scaling_std_ratio_s01": (0.8, 1.3),
         "scaling_std_ratio_s10 - scaling_std_ratio_s01": (0.5, 100.0),
-        # The mini GoogLeNet learns the image folder: far above chance (0.1).
-        "mini_test_accuracy": (0.6, 1.0),
-        "mini_test_accuracy - mini_chance": (0.45, 1.0),
-        # Section 10, two seeds each: every variant learns (chance 0.2); label smoothing
-        # lowers the confidence; at the same cost (mult-adds), 8 px is the least accurate
-        # and 32 px is no better than 16 px.
-        "v3_seeds": (2, 2),
-        "v3_base_test_accuracy - v3_chance": (0.3, 1.0),
-        "v3_smoothing_test_accuracy - v3_chance": (0.3, 1.0),
-        "v3_bn_aux_test_accuracy - v3_chance": (0.3, 1.0),
-        "v3_base_confidence - v3_smoothing_confidence": (0.005, 1.0),
-        "v3_base_test_accuracy - v3_8px_test_accuracy": (0.05, 1.0),
-        "v3_32px_test_accuracy - v3_8px_test_accuracy": (0.0, 1.0),
-        "v3_32px_test_accuracy - v3_base_test_accuracy": (-1.0, 0.05),
+        # Sections 9-10 on real Fashion-MNIST through the runner (three seeds, every rate
+        # interior): every network learns (chance 0.1); the verdicts the prose quotes.
+        "v3_seeds": (3, 3),
+        "mini_test_accuracy - mini_chance": (0.5, 1.0),
+        "v3_base_test_accuracy": (0.74, 0.78),
+        "v3_smoothing_test_accuracy": (0.76, 0.80),
+        "v3_8px_test_accuracy": (0.72, 0.76),
+        "v3_32px_test_accuracy": (0.76, 0.79),
+        "v3_base_at_edge": (False, False), "v3_smoothing_at_edge": (False, False),
+        "v3_8px_at_edge": (False, False), "v3_32px_at_edge": (False, False),
+        # Label smoothing with its control: confidence lower on every seed; the baseline
+        # barely over-confident (confidence just above accuracy), the smoothed one below.
+        "v3_smoothing_confidence_verdict": ("every seed", "every seed"),
+        "v3_smoothing_confidence_winner": ("16 px", "16 px"),
+        "v3_base_confidence - v3_base_test_accuracy": (0.0, 0.03),
+        "v3_smoothing_test_accuracy - v3_smoothing_confidence": (0.05, 0.12),
+        "v3_smoothing_accuracy_verdict": ("mean only", "mean only"),
+        "v3_smoothing_accuracy_winner": ("16 px, label smoothing 0.1",
+                                         "16 px, label smoothing 0.1"),
+        # Resolution at the same cost: a point or two per halving.
+        "v3_32_vs_16_verdict": ("every seed", "every seed"),
+        "v3_32_vs_16_winner": ("32 px, stride 2", "32 px, stride 2"),
+        "v3_16_vs_8_verdict": ("mean only", "mean only"),
+        "v3_16_vs_8_winner": ("16 px", "16 px"),
+        "v3_32px_test_accuracy - v3_base_test_accuracy": (0.01, 0.025),
+        "v3_base_test_accuracy - v3_8px_test_accuracy": (0.01, 0.025),
+        "v3_smoothing_test_accuracy - v3_base_test_accuracy": (0.01, 0.03),
         "v3_32px_mult_adds - v3_base_mult_adds": (0.0, 0.0),
-        "v3_base_mult_adds - v3_8px_mult_adds": (0.0, 0.2),
-        # Section 11 (offline): with 10 labels per class, the pretrained features beat
-        # training from scratch, frozen or fine-tuned (chance 0.2); only the head trains
-        # in feature extraction.
-        "transfer_source_test_accuracy": (0.5, 1.0),
-        "transfer_scratch_test_accuracy": (0.0, 0.35),
-        "transfer_feature_extraction_test_accuracy - transfer_scratch_test_accuracy":
-            (0.1, 1.0),
-        "transfer_fine_tuning_test_accuracy - transfer_scratch_test_accuracy": (0.1, 1.0),
+        "v3_base_mult_adds - v3_8px_mult_adds": (27_648, 27_648),
+        # Section 11: pretrained on five Fashion-MNIST classes, reused on the other five
+        # with 10 labels each; the runner's verdicts (the two reusing arms at the edge).
+        "transfer_seeds": (3, 3),
+        "transfer_source_test_accuracy": (0.7, 0.85),
+        "transfer_scratch_test_accuracy": (0.3, 0.45),
+        "transfer_feature_extraction_test_accuracy": (0.7, 0.78),
+        "transfer_fine_tuning_test_accuracy": (0.8, 0.88),
+        "transfer_scratch_at_edge": (False, False),
+        "transfer_feature_extraction_at_edge": (True, True),
+        "transfer_fine_tuning_at_edge": (True, True),
+        "transfer_fe_vs_scratch_verdict": ("every seed", "every seed"),
+        "transfer_fe_vs_scratch_winner": ("feature extraction", "feature extraction"),
+        "transfer_ft_vs_scratch_verdict": ("every seed", "every seed"),
+        "transfer_ft_vs_scratch_winner": ("fine-tuning", "fine-tuning"),
+        "transfer_ft_vs_fe_verdict": ("every seed", "every seed"),
+        "transfer_ft_vs_fe_winner": ("fine-tuning", "fine-tuning"),
         "transfer_feature_extraction_trainable": (605, 605),
     },
     "07": {
