@@ -4,8 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils.label_smoothing import (UniformCrossEntropy, confidence,
-                                          with_label_smoothing)
+from course_utils.label_smoothing import UniformCrossEntropy, confidence, with_label_smoothing
 
 
 def test_training_loss_is_the_smoothed_loss_over_one_minus_eps() -> None:
