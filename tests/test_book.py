@@ -264,12 +264,19 @@ def test_notebook_links_download_instead_of_showing_json(site):
             a["href"] for a in links if not a.has_attr("download")]
 
 
-def test_download_attribute_is_added_once_and_only_to_local_notebooks():
+def _extension(name: str):
+    """One of the book's own Sphinx extensions (book/_ext), imported for a unit test."""
+    import importlib
+
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     try:
-        from notebook_downloads import add_download
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(ROOT / "book" / "_ext"))
+
+
+def test_download_attribute_is_added_once_and_only_to_local_notebooks():
+    add_download = _extension("notebook_downloads").add_download
     html = ('<a class="btn btn-download-source" href="../_sources/notebooks/01.ipynb">x</a> '
             '<a href="student/01.ipynb" download>y</a> <a href="01.html">z</a> '
             '<a href="https://colab.research.google.com/github/a/b/blob/main/x.ipynb">c</a>')
@@ -402,11 +409,7 @@ def test_every_page_passes_axe_core_in_light_and_dark_mode(site, served):
 
 
 def test_controls_are_named_by_what_they_show():
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    try:
-        from accessible_names import label_in_name
-    finally:
-        sys.path.remove(str(ROOT / "book" / "_ext"))
+    label_in_name = _extension("accessible_names").label_in_name
     html = ('<button class="btn search-button-field search-button__button pst-js-only" '
             'title="Search" aria-label="Search" data-bs-toggle="tooltip">'
             '<summary aria-label="Toggle hidden content">'

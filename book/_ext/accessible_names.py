@@ -22,8 +22,9 @@ The pages are rewritten after the build, like :mod:`notebook_downloads`.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
+
+from page_rewrite import rewrite_pages
 
 _SEARCH_BUTTON = re.compile(r'(<button\b[^>]*\bsearch-button__button\b[^>]*?)\s+aria-label="[^"]*"')
 _SUMMARY = re.compile(r'<summary\s+aria-label="Toggle hidden content"\s*>')
@@ -42,13 +43,7 @@ def label_in_name(html: str) -> str:
 
 
 def _rewrite(app: Any, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        updated = label_in_name(text)
-        if updated != text:
-            page.write_text(updated, encoding="utf-8")
+    rewrite_pages(app, exception, label_in_name)
 
 
 def setup(app: Any) -> dict[str, Any]:

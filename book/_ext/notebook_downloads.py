@@ -8,8 +8,9 @@ links in the text) gets the ``download`` attribute, so it saves the file instead
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
+
+from page_rewrite import rewrite_pages
 
 _HAS_DOWNLOAD = re.compile(r"(?:^|\s)download(?:\s*=|\s|$)")
 _ANCHOR = re.compile(r"<a\b(?P<attrs>[^>]*?\bhref=\"(?P<href>[^\"]+?\.ipynb)(?:#[^\"]*)?\"[^>]*)>")
@@ -28,13 +29,7 @@ def add_download(html: str) -> str:
 
 
 def _rewrite(app: Any, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        updated = add_download(text)
-        if updated != text:
-            page.write_text(updated, encoding="utf-8")
+    rewrite_pages(app, exception, add_download)
 
 
 def setup(app: Any) -> dict[str, Any]:
