@@ -94,7 +94,8 @@ test: $(STAMP) chromium data mathjax ci-lint
 	    --ignore=tests/test_notebooks.py -n $(PYTEST_JOBS) --dist loadscope --durations=15
 	COURSE_OFFLINE=1 MPLBACKEND=Agg COURSE_TIMINGS_DIR=$(abspath _build/metrics) \
 	    $(BIN)/python -m pytest tests/test_notebooks.py --durations=10
-	COURSE_OFFLINE=1 COURSE_METRICS_DIR=$(abspath $(NBVAL_METRICS)) $(BIN)/python -m pytest \
+	COURSE_OFFLINE=1 MPLBACKEND=module://matplotlib_inline.backend_inline \
+	    COURSE_METRICS_DIR=$(abspath $(NBVAL_METRICS)) $(BIN)/python -m pytest \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    --nbval-cell-timeout=600 -n $(NBVAL_JOBS) --dist loadscope notebooks/0*.ipynb
 	COURSE_OFFLINE=1 COURSE_LESSONS_METRICS_DIR=$(abspath $(NBVAL_METRICS)) \

@@ -61,9 +61,10 @@ def test_a_new_run_replaces_what_it_wrote_and_keeps_what_an_author_wrote(tmp_pat
 
 
 def test_a_kernel_carries_the_description_in_the_image_output(tmp_path, monkeypatch):
-    """Executed like a chapter (papermill, inline backend), a helper's figure and a plain
-    matplotlib figure both leave their description in the output metadata."""
-    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    """Executed like a chapter (papermill), a helper's figure and a plain matplotlib figure
+    both leave their description in the output metadata, even when the shell that runs
+    the refresh has a headless backend set (the kernel still gets the inline one)."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("from course_utils import plots\nimport matplotlib.pyplot as plt"),

@@ -67,10 +67,18 @@ def test_math_is_rendered_not_raw(built):
 
 
 def test_figures_are_embedded_and_code_fits_the_page(built):
-    report, _ = built
+    report, text = built
     assert report.images_in_page > 40
-    # Chromium embeds an image used twice once; every figure of the page is in the PDF.
-    assert report.images_in_pdf >= report.images_in_page * 0.8, report
+    # Chromium embeds a raster image used twice once; every plot of the page is in the PDF.
+    raster = report.images_in_page - report.vector_images_in_page
+    assert report.images_in_pdf >= raster * 0.8, report
+    # Diagrams are SVG, which Chromium prints as vectors and text, not image objects: each
+    # one's first label is in the PDF's text.
+    assert report.vector_images_in_page >= 10, report
+    assert len(report.vector_labels) == report.vector_images_in_page, report
+    flat = " ".join(text.split())
+    missing = [label for label in report.vector_labels if " ".join(label.split()) not in flat]
+    assert not missing, f"diagrams not printed: {missing}"
     assert report.overflowing_code == 0
 
 

@@ -143,6 +143,11 @@ def test_timings_table_in_both_units_reports_over_budget(tmp_path):
                                                    "math": 285, "seconds": 21.6}))
     text, _ = timings.timings_markdown(tmp_path, timings.Reference(1.0, calibration.VERSION))
     assert "Whole-book PDF (make pdf): 116 pages, 46 images, 285 math elements" in text
+    (tmp_path / "pdf.json").write_text(json.dumps({"pages": 248, "images_in_pdf": 52,
+                                                   "vector_images_in_page": 16,
+                                                   "math": 359, "seconds": 29.0}))
+    text, _ = timings.timings_markdown(tmp_path, timings.Reference(1.0, calibration.VERSION))
+    assert "248 pages, 52 images, 16 diagrams, 359 math elements" in text
 
 
 def test_timings_read_the_same_on_a_machine_twice_as_slow(tmp_path):

@@ -298,6 +298,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     except pdf.PdfError as exc:
         raise CliError(str(exc)) from None
     print(f"PDF: {report.pdf}, {report.pages} pages, {report.images_in_pdf} images, "
+          f"{report.vector_images_in_page} diagrams, "
           f"{report.math} math elements rendered, built in {report.seconds:.0f} s")
     return 0
 

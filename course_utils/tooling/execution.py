@@ -9,11 +9,15 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_CELL_TIMEOUT = 1800  # seconds per cell; the CLI's --timeout default
+# Figures reach a notebook's outputs only through the inline backend; an MPLBACKEND=Agg
+# inherited from a shell or a test run would silently leave every figure out of the book.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 def _kernel_env(metrics_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env["MPLBACKEND"] = INLINE_BACKEND
     env[  # the recorder writes <chapter>.json here
         "COURSE_METRICS_DIR"] = str(metrics_dir.resolve())
     return env

@@ -66,9 +66,11 @@ MEASURE = """() => {
   const wide = Array.from(document.querySelectorAll('pre'))
       .filter(p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 2);
   const imgs = Array.from(document.images);
+  const svgs = imgs.filter(i => /\.svg$/i.test(new URL(i.src).pathname));
   return {math: math.length, unrendered: unrendered.length,
           unrendered_examples: unrendered.slice(0, 3).map(m => m.textContent.slice(0, 60)),
           overflowing_code: wide.length, images: imgs.length,
+          vector_sources: svgs.map(i => decodeURIComponent(new URL(i.src).pathname)),
           broken_images: imgs.filter(i => !i.complete || i.naturalWidth === 0).length};
 }"""
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
@@ -84,8 +86,10 @@ class PdfError(RuntimeError):
 class PdfReport:
     pdf: str
     pages: int
-    images_in_page: int
-    images_in_pdf: int
+    images_in_page: int  # every <img>: raster figures and SVG diagrams
+    images_in_pdf: int  # raster image objects in the PDF (Chromium embeds a repeat once)
+    vector_images_in_page: int  # SVG diagrams, which Chromium draws as vectors and text
+    vector_labels: list[str]  # each diagram's first text label, to find in the PDF's text
     math: int
     overflowing_code: int
     seconds: float
@@ -111,6 +115,19 @@ def build_singlehtml(root: Path, out: Path) -> Path:
     index = page.parents[len(Path(root_doc).parts) - 1] / "book.html"
     shutil.copyfile(page, index)
     return index
+
+
+def _first_labels(sources: list[str]) -> list[str]:
+    """The first ``<text>`` of each SVG file: a diagram printed as vectors shows it as text."""
+    import html
+    import re
+
+    labels = []
+    for source in sources:
+        match = re.search(r"<text[^>]*>([^<]+)</text>", Path(source).read_text(encoding="utf-8"))
+        if match:
+            labels.append(html.unescape(match[1]).strip())
+    return labels
 
 
 def _count_pdf_images(path: Path) -> tuple[int, int]:
@@ -179,7 +196,10 @@ def build(root: Path = Path("."), out: Path = OUT) -> PdfReport:
                        "even wrapped; see PRINT_CSS in course_utils/tooling/pdf.py")
     pages, images = _count_pdf_images(pdf)
     report = PdfReport(pdf=str(pdf), pages=pages, images_in_page=numbers["images"],
-                       images_in_pdf=images, math=numbers["math"],
+                       images_in_pdf=images,
+                       vector_images_in_page=len(numbers["vector_sources"]),
+                       vector_labels=_first_labels(numbers["vector_sources"]),
+                       math=numbers["math"],
                        overflowing_code=numbers["overflowing_code"],
                        seconds=round(time.perf_counter() - start, 1))
     (out / REPORT_NAME).write_text(json.dumps(asdict(report), indent=1) + "\n")

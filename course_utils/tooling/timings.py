@@ -212,6 +212,9 @@ def timings_markdown(metrics_dir: Path, reference: Reference | None,
     pdf = _read(metrics_dir / "pdf.json")  # written by tests/test_pdf.py
     if pdf:
         lines += ["", f"Whole-book PDF (make pdf): {pdf.get('pages')} pages, "
-                      f"{pdf.get('images_in_pdf')} images, {pdf.get('math')} math elements "
+                      f"{pdf.get('images_in_pdf')} images, "
+                      + (f"{pdf['vector_images_in_page']} diagrams, "
+                         if "vector_images_in_page" in pdf else "")
+                      + f"{pdf.get('math')} math elements "
                       f"rendered, built in {fmt(pdf.get('seconds'))} s."]
     return "\n".join(lines) + "\n", over
