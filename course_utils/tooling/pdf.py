@@ -66,7 +66,7 @@ MEASURE = """() => {
   const wide = Array.from(document.querySelectorAll('pre'))
       .filter(p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 2);
   const imgs = Array.from(document.images);
-  const svgs = imgs.filter(i => /\.svg$/i.test(new URL(i.src).pathname));
+  const svgs = imgs.filter(i => new URL(i.src).pathname.toLowerCase().endsWith('.svg'));
   return {math: math.length, unrendered: unrendered.length,
           unrendered_examples: unrendered.slice(0, 3).map(m => m.textContent.slice(0, 60)),
           overflowing_code: wide.length, images: imgs.length,
