@@ -52,8 +52,33 @@ class Box:
     shape: tuple[int | None, ...] = ()
 
 
+class _SVGFigure:
+    """What every figure of this module shares: its SVG written to a file, and shown in a
+    notebook with its alt text and caption in the output's metadata (where the book's
+    build reads them). A subclass has ``title``, ``alt`` and ``caption`` and an ``svg()``."""
+
+    title: str
+    alt: str
+    caption: str
+
+    def svg(self) -> str:
+        raise NotImplementedError
+
+    def save(self, path: str | Path) -> Path:
+        """Write the SVG to ``path`` and return it."""
+        path = Path(path)
+        path.write_text(self.svg(), encoding="utf-8")
+        return path
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple:
+        text = {"alt": self.alt, "caption": self.caption}
+        label = f"<{type(self).__name__}: {self.title}>"
+        return ({"image/svg+xml": self.svg(), "text/plain": label},
+                {"image/svg+xml": {METADATA_KEY: text}})
+
+
 @dataclass
-class Diagram:
+class Diagram(_SVGFigure):
     """Boxes and arrows laid out top to bottom; ``alt`` and ``caption`` describe it."""
 
     title: str
@@ -74,16 +99,6 @@ class Diagram:
         """The diagram as a standalone SVG document."""
         return _render(self)
 
-    def save(self, path: str | Path) -> Path:
-        """Write the SVG to ``path`` and return it."""
-        path = Path(path)
-        path.write_text(self.svg(), encoding="utf-8")
-        return path
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple:
-        text = {"alt": self.alt, "caption": self.caption}
-        return ({"image/svg+xml": self.svg(), "text/plain": f"<Diagram: {self.title}>"},
-                {"image/svg+xml": {METADATA_KEY: text}})
 
 
 # --- reading a model ---------------------------------------------------------------------
@@ -362,7 +377,7 @@ def _render(d: Diagram) -> str:
 # --- padding, stride and pooling -----------------------------------------------------------
 
 @dataclass
-class Grid:
+class Grid(_SVGFigure):
     """One window of a convolution or pooling on a ``size`` × ``size`` input."""
 
     size: int
@@ -377,15 +392,6 @@ class Grid:
     def svg(self) -> str:
         return _render_grid(self)
 
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(self.svg(), encoding="utf-8")
-        return path
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple:
-        text = {"alt": self.alt, "caption": self.caption}
-        return ({"image/svg+xml": self.svg(), "text/plain": f"<Grid: {self.title}>"},
-                {"image/svg+xml": {METADATA_KEY: text}})
 
 
 def conv_grid(size: int, kernel: int, *, stride: int = 1, padding: int = 0,
@@ -464,7 +470,7 @@ def _render_grid(g: Grid) -> str:
 # --- a figure that is not a model: shared display ----------------------------------------
 
 @dataclass
-class Drawing:
+class Drawing(_SVGFigure):
     """An SVG drawn by one of the functions below, with its alt text and caption."""
 
     title: str
@@ -476,15 +482,6 @@ class Drawing:
     def svg(self) -> str:
         return self.body
 
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(self.body, encoding="utf-8")
-        return path
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple:
-        text = {"alt": self.alt, "caption": self.caption}
-        return ({"image/svg+xml": self.body, "text/plain": f"<Drawing: {self.title}>"},
-                {"image/svg+xml": {METADATA_KEY: text}})
 
 
 def _svg_open(width: float, height: float, title: str, alt: str) -> list[str]:

@@ -73,6 +73,42 @@ class Splits:
             out["test"] = (self.x_test, self.y_test)
         return out
 
+    def map(self, prepare: Callable[[np.ndarray], np.ndarray]) -> Splits:
+        """The same images and labels with ``prepare`` applied to every split's images (to
+        scale, resize or centre them for a network), under the same name."""
+        x_test = None if self.x_test is None else prepare(self.x_test)
+        return Splits(prepare(self.x_train), self.y_train, prepare(self.x_val), self.y_val,
+                      x_test, self.y_test, name=self.name)
+
+
+def draw_splits(dataset: Any, *, train: int, val: int, test: int, seed: int,
+                prepare: Callable[[np.ndarray], np.ndarray] | None = None) -> Splits:
+    """A comparison's data, drawn from a data set with a training and a test set (such as
+    :func:`course_utils.data.load_fashion_mnist`'s): ``train + val`` images from its training
+    set, cut into training and validation, and ``test`` images from its test set.
+
+    Every draw is stratified by class after a shuffle with ``seed``
+    (:func:`~course_utils.data.subsample`, :func:`~course_utils.data.train_val_split`), so
+    a class-sorted source still gives every class to every split, and the test set is never
+    seen while tuning. ``prepare``, if given, is applied to each split's images
+    (:meth:`Splits.map`); the splits are named after ``dataset.provenance.name``.
+    """
+    from course_utils import data
+
+    for label, size in (("train", train), ("val", val), ("test", test)):
+        if int(size) != size or size < 1:
+            raise ValueError(f"{label}= must be a whole number of images, at least 1; "
+                             f"got {size!r}.")
+    if train + val > len(dataset.y_train):
+        raise ValueError(f"train + val = {train + val:,} images, but the data set's training "
+                         f"set has only {len(dataset.y_train):,}: ask for fewer.")
+    x_pool, y_pool = data.subsample(dataset.x_train, dataset.y_train, train + val, seed=seed)
+    x_fit, y_fit, x_val, y_val = data.train_val_split(x_pool, y_pool, val, seed=seed)
+    x_test, y_test = data.subsample(dataset.x_test, dataset.y_test, test, seed=seed)
+    splits = Splits(x_fit, y_fit, x_val, y_val, x_test, y_test,
+                    name=dataset.provenance.name)
+    return splits if prepare is None else splits.map(prepare)
+
 
 @dataclass(frozen=True)
 class Arm:

@@ -9,7 +9,7 @@ import math
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,138 +191,6 @@ def fit_best(model: Any, x: Any, y: Any = None, *,
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-@dataclass
-class TunedRuns:
-    """One network given its own learning rate, then repeated over seeds.
-
-    ``sweep`` maps each learning rate to its fit on the first seed; ``learning_rate`` is the
-    rate whose best checkpoint had the best ``monitor``; ``models``, ``fits`` and ``rows``
-    hold the runs at that rate, one per seed (the first is the sweep's own run). Each row is
-    :func:`result_row` of the best checkpoint plus its seed, learning rate and best epoch.
-    """
-
-    sweep: dict[float, FitResult]
-    learning_rate: float
-    seeds: list[int]
-    models: list[Any]
-    fits: list[FitResult]
-    rows: list[dict[str, Any]]
-    monitor: str = "val_loss"
-
-    @property
-    def model(self) -> Any:
-        """The best checkpoint of the first seed's run."""
-        return self.models[0]
-
-    @property
-    def fit(self) -> FitResult:
-        """The first seed's fit at the chosen learning rate."""
-        return self.fits[0]
-
-    def mean(self, key: str = "test accuracy") -> float:
-        """The mean of a row entry over the seeds."""
-        return float(sum(row[key] for row in self.rows) / len(self.rows))
-
-    def kept(self, metric: str = "val_accuracy") -> list[float]:
-        """Each seed's ``metric`` at the epoch its checkpoint kept (the rows' accuracies are
-        the last epoch's, as in every :func:`result_row`)."""
-        return [fit.history[metric][fit.best_epoch(self.monitor) - 1] for fit in self.fits]
-
-    def sweep_table(self) -> Any:
-        """One row per learning rate: the best epoch and the validation numbers there."""
-        rows = {}
-        for rate, fit in sorted(self.sweep.items()):
-            epoch = fit.best_epoch(self.monitor)
-            row: dict[str, Any] = {"best epoch": epoch, "epochs": fit.epochs}
-            for metric in ("val_loss", "val_accuracy"):
-                if metric in fit.history:
-                    row[metric.replace("_", " ")] = round(fit.history[metric][epoch - 1], 3)
-            row["chosen"] = "<-" if rate == self.learning_rate else ""
-            rows[f"{rate:g}"] = row
-        return comparison_table(rows, index_name="learning rate")
-
-
-def tune_and_repeat(build: Callable[[], Any], train: tuple[Any, Any], *,
-                    validation: tuple[Any, Any], learning_rates: Sequence[float],
-                    seeds: Sequence[int], test: Any = None, optimizer: str = "adam",
-                    monitor: str = "val_loss", ladder: Sequence[float] = (),
-                    **fit_kwargs: Any) -> TunedRuns:
-    """Give the network ``build()`` its own learning rate, then repeat it over seeds.
-
-    On ``seeds[0]``, one fresh model per learning rate is trained with :func:`fit_best`; the
-    rate whose kept epoch has the best ``monitor`` on ``validation`` wins (the test set plays
-    no part; ties go to the rate tried first). When the winner is the smallest or the
-    largest rate tried and ``ladder`` holds a rate beyond it, the nearest such rate is tried
-    too, and so on, until the winner has a worse rate on each side or the ladder ends. The
-    winner is then trained again on every other seed. ``fit_kwargs`` (epochs, batch size,
-    ...) are the same for every run, so two networks tuned this way get the same budget.
-    ``test`` is evaluated once per kept model, for the rows.
-    """
-    import keras
-
-    if not learning_rates or not seeds:
-        raise ValueError("need at least one learning rate and one seed.")
-    x, y = train
-
-    # One compiled model serves every run: each run loads fresh weights from `build()` under
-    # its seed and zeroes the optimizer's state, so it starts as a new model would, but Keras
-    # traces the training step once per network instead of once per run.
-    shared: list[Any] = []
-
-    def run(rate: float, seed: int) -> tuple[Any, FitResult]:
-        keras.utils.set_random_seed(seed)
-        fresh = build()
-        if not shared:
-            shared.append(compile_classifier(fresh, learning_rate=rate, optimizer=optimizer))
-        model = shared[0]
-        if model is not fresh:
-            model.set_weights(fresh.get_weights())
-            for variable in model.optimizer.variables:
-                value = rate if "learning_rate" in variable.path else 0
-                variable.assign(keras.ops.full(variable.shape, value, variable.dtype))
-        best, fit = fit_best(model, x, y, validation_data=validation, monitor=monitor,
-                             **fit_kwargs)
-        if best is model:  # nothing saved: keep a copy the next run cannot change
-            best = keras.models.clone_model(model)
-            best.set_weights(model.get_weights())
-            compile_classifier(best, learning_rate=rate, optimizer=optimizer)
-        return best, fit
-
-    sign = 1.0 if "loss" in monitor else -1.0
-    sweep: dict[float, FitResult] = {}
-    best: tuple[float, float, Any] | None = None
-    queue = list(learning_rates)
-    while queue:
-        rate = queue.pop(0)
-        if rate in sweep:
-            continue
-        model, fit = run(rate, seeds[0])
-        sweep[rate] = fit
-        value = fit.history[monitor][fit.best_epoch(monitor) - 1]
-        score = sign * value if math.isfinite(value) else math.inf
-        if best is None or score < best[0]:
-            best = (score, rate, model)
-        if not queue and best is not None:  # the winner at an end: step along the ladder
-            if best[1] == min(sweep):
-                queue = [r for r in sorted(ladder, reverse=True) if r < best[1]][:1]
-            if not queue and best[1] == max(sweep):
-                queue = [r for r in sorted(ladder) if r > best[1]][:1]
-    assert best is not None
-    _, rate, first = best
-    models, fits = [first], [sweep[rate]]
-    for seed in seeds[1:]:
-        model, fit = run(rate, seed)
-        models.append(model)
-        fits.append(fit)
-    rows = []
-    for seed, model, fit in zip(seeds, models, fits):
-        row = result_row(model, fit, test)
-        row.update({"seed": seed, "learning rate": rate,
-                    "best epoch": fit.best_epoch(monitor)})
-        rows.append(row)
-    return TunedRuns(sweep, rate, list(seeds), models, fits, rows, monitor)
 
 
 def cosine_by_epoch(peak: float, epochs: int) -> Callable[[int], float]:

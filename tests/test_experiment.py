@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from course_utils import experiment
-from course_utils.experiment import Arm, Budget, Splits
+from course_utils.experiment import Arm, Budget, Splits, draw_splits
 
 
 def _blobs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -261,3 +262,63 @@ def test_step_and_cosine_schedules():
         [1, 1, 0.1, 0.1, 0.01, 0.01])
     cosine = Budget(epochs=4, schedule="cosine")
     assert cosine.rate(1.0, 0) == 1.0 and cosine.rate(1.0, 2) == pytest.approx(0.5)
+
+
+def _class_sorted_dataset(n_train: int = 200, n_test: int = 60) -> SimpleNamespace:
+    # Two class-sorted splits, as some sources store them; image i holds the value i.
+    y_train = np.repeat(np.arange(4), n_train // 4)
+    y_test = np.repeat(np.arange(4), n_test // 4)
+    return SimpleNamespace(
+        x_train=np.broadcast_to(np.arange(n_train).reshape(-1, 1, 1), (n_train, 2, 2)),
+        y_train=y_train,
+        x_test=np.broadcast_to(np.arange(n_test).reshape(-1, 1, 1) + 200, (n_test, 2, 2)),
+        y_test=y_test, provenance=SimpleNamespace(name="sorted blocks"))
+
+
+def test_draw_splits_is_the_stratified_draw_every_chapter_made_by_hand():
+    from course_utils import data
+
+    dataset = _class_sorted_dataset()
+    splits = draw_splits(dataset, train=40, val=20, test=16, seed=5)
+    x_pool, y_pool = data.subsample(dataset.x_train, dataset.y_train, 60, seed=5)
+    x_fit, y_fit, x_val, y_val = data.train_val_split(x_pool, y_pool, 20, seed=5)
+    x_test, y_test = data.subsample(dataset.x_test, dataset.y_test, 16, seed=5)
+    for mine, theirs in zip(
+            (splits.x_train, splits.y_train, splits.x_val, splits.y_val, splits.x_test,
+             splits.y_test), (x_fit, y_fit, x_val, y_val, x_test, y_test)):
+        np.testing.assert_array_equal(mine, theirs)
+    assert (len(splits.y_train), len(splits.y_val), len(splits.y_test)) == (40, 20, 16)
+    for labels in (splits.y_train, splits.y_val, splits.y_test):
+        assert set(labels.tolist()) == {0, 1, 2, 3}  # every class in every split
+    train_ids = set(splits.x_train[:, 0, 0].tolist())
+    assert not train_ids & set(splits.x_val[:, 0, 0].tolist())  # no image in both
+    assert splits.x_test.min() >= 200  # test images only from the test set
+    assert splits.name == "sorted blocks"
+    other = draw_splits(dataset, train=40, val=20, test=16, seed=6)
+    assert not np.array_equal(other.x_train, splits.x_train)  # the seed shuffles
+
+
+def test_draw_splits_prepares_every_split_and_map_keeps_the_labels():
+
+    dataset = _class_sorted_dataset()
+    raw = draw_splits(dataset, train=40, val=20, test=16, seed=1)
+    scaled = draw_splits(dataset, train=40, val=20, test=16, seed=1,
+                         prepare=lambda x: x[..., None] / 255.0)
+    assert scaled.x_train.shape == (40, 2, 2, 1) and scaled.x_test.shape == (16, 2, 2, 1)
+    np.testing.assert_allclose(scaled.x_val[..., 0], raw.x_val / 255.0)
+    np.testing.assert_array_equal(scaled.y_test, raw.y_test)
+    no_test = Splits(raw.x_train, raw.y_train, raw.x_val, raw.y_val, name="n")
+    mapped = no_test.map(lambda x: x * 2)
+    assert mapped.x_test is None and mapped.name == "n"
+    np.testing.assert_array_equal(mapped.x_train, raw.x_train * 2)
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ({"train": 150, "val": 60, "test": 10}, "only 200"),
+    ({"train": 0, "val": 20, "test": 10}, "train= must be a whole number"),
+    ({"train": 40, "val": 2.5, "test": 10}, "val= must be a whole number"),
+])
+def test_draw_splits_refuses_sizes_it_cannot_draw(sizes, message):
+
+    with pytest.raises(ValueError, match=message):
+        draw_splits(_class_sorted_dataset(), seed=0, **sizes)

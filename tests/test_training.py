@@ -128,59 +128,6 @@ def test_fit_best_without_path_uses_a_private_folder(tiny, tmp_path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course_utils"]  # own folder removed
 
 
-def test_tune_and_repeat_picks_on_validation_and_repeats_the_winner(tf):
-    import keras
-
-    from course_utils.models.mlp import mlp
-
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(96, 4)).astype("float32")
-    y = (x[:, 0] + x[:, 1] > 0).astype("int64")
-    built = []
-
-    def build():
-        built.append(1)
-        return mlp(input_shape=(4,), hidden=(8,), num_classes=2, name="tiny_tuned")
-
-    runs = training.tune_and_repeat(build, (x[:64], y[:64]), validation=(x[64:], y[64:]),
-                                    test=(x[64:], y[64:]), learning_rates=(1e-6, 0.05),
-                                    seeds=(0, 1), optimizer="adam", epochs=3, batch_size=16)
-    assert len(built) == 3  # two rates on seed 0, then the winner on seed 1
-    assert runs.learning_rate == 0.05  # 1e-6 barely moves in 3 epochs
-    assert [row["seed"] for row in runs.rows] == [0, 1]
-    assert all(row["learning rate"] == 0.05 and 1 <= row["best epoch"] <= 3
-               for row in runs.rows)
-    assert runs.fit is runs.sweep[0.05] and runs.model is runs.models[0]
-    assert isinstance(runs.models[1], keras.Model)
-    assert 0 <= runs.mean() <= 1
-    assert runs.kept("val_loss") == [min(f.history["val_loss"]) for f in runs.fits]
-    table = runs.sweep_table()
-    assert list(table.index) == ["1e-06", "0.05"] and table.loc["0.05", "chosen"] == "<-"
-    with pytest.raises(ValueError, match="at least one"):
-        training.tune_and_repeat(build, (x, y), validation=(x, y), learning_rates=(),
-                                 seeds=(0,))
-
-
-def test_tune_and_repeat_steps_along_the_ladder_until_the_winner_is_inside(tf):
-    from course_utils.models.mlp import mlp
-
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(96, 4)).astype("float32")
-    y = (x[:, 0] - x[:, 2] > 0).astype("int64")
-
-    def build():
-        return mlp(input_shape=(4,), hidden=(8,), num_classes=2, name="tiny_ladder")
-
-    runs = training.tune_and_repeat(build, (x[:64], y[:64]), validation=(x[64:], y[64:]),
-                                    learning_rates=(1e-6,), seeds=(0,), epochs=3,
-                                    batch_size=16, ladder=(1e-7, 1e-6, 1e-3, 0.05, 0.3))
-    # 1e-6 is both ends: one step down (worse, less progress), then up while it improves.
-    assert list(runs.sweep)[:3] == [1e-6, 1e-7, 1e-3]
-    assert runs.learning_rate > 1e-3
-    assert runs.learning_rate != max(runs.sweep) or runs.learning_rate == 0.3
-    assert len(runs.rows) == 1 and runs.rows[0]["learning rate"] == runs.learning_rate
-
-
 def test_cosine_by_epoch_falls_from_the_peak():
     schedule = training.cosine_by_epoch(0.1, 4)
     assert [round(schedule(e), 4) for e in range(4)] == [0.1, 0.0854, 0.05, 0.0146]
@@ -239,28 +186,3 @@ def test_retrainer_takes_weights_from_another_builder_of_the_same_shape(tf):
         np.testing.assert_allclose(mine, fresh)  # learning rate 0: still the zeros start
     with pytest.raises(ValueError, match="different architecture"):
         retrainer.fit(x, y, seed=0, learning_rate=0.01, epochs=1, build=lambda: build(units=5))
-
-
-def test_tune_and_repeat_runs_start_as_fresh_models_would(tf):
-    import keras
-
-    from course_utils.models.mlp import mlp
-
-    rng = np.random.default_rng(3)
-    x = rng.normal(size=(80, 5)).astype("float32")
-    y = (x[:, 1] + x[:, 3] > 0).astype("int64")
-
-    def build():
-        return mlp(input_shape=(5,), hidden=(6,), num_classes=2, name="tiny_fresh")
-
-    runs = training.tune_and_repeat(build, (x[:64], y[:64]), validation=(x[64:], y[64:]),
-                                    learning_rates=(0.3, 0.01), seeds=(7, 8), epochs=2,
-                                    batch_size=16, shuffle=False)
-    for rate, seed, fit in [(0.01, 7, runs.sweep[0.01]),
-                            (runs.learning_rate, 8, runs.fits[1])]:
-        keras.utils.set_random_seed(seed)
-        alone = training.compile_classifier(build(), learning_rate=rate, optimizer="adam")
-        _, expected = training.fit_best(alone, x[:64], y[:64], epochs=2, batch_size=16,
-                                        validation_data=(x[64:], y[64:]), shuffle=False)
-        np.testing.assert_allclose(fit.history["loss"], expected.history["loss"], rtol=1e-5)
-    assert len({id(m) for m in runs.models}) == 2  # each seed keeps its own model

@@ -77,7 +77,7 @@ chapter.add(Exercise(
 ))
 
 
-# --- 04.steps_to_settle: a function, run on cases the chapter never shows ---------------
+# --- 04.steps_to_settle: a function, checked on the chapter's case and five more ---------
 
 # (momentum, variance, tolerance): the source's doubly divided inputs, a shallow layer with
 # momentum 0.9, a slow 0.999, a variance above 1, an already settled layer, a loose tolerance.
